@@ -1,0 +1,95 @@
+/**
+ * The one port every transport implements (memory, rabbitmq, servicebus). Semantics are Azure Service
+ * Bus's, because that is production: topics fan out to subscriptions, a subscription filters by message
+ * type (correlation filter), deliveries are peek-locked and settled explicitly, and a message that cannot be
+ * processed ends up in the subscription's dead-letter queue with a reason.
+ *
+ * Transports carry bytes and headers; they know nothing of envelopes' schemas. Validation, tracing and the
+ * retry policy live above them (see message-settlement.ts, tracing/, nest/).
+ */
+export type TransportName = 'memory' | 'rabbitmq' | 'servicebus';
+
+export interface OutgoingMessage {
+  readonly topic: string;
+  /** Becomes the broker messageId. Always the envelope id. */
+  readonly messageId: string;
+  /** The envelope `type`; subscriptions filter on it. */
+  readonly type: string;
+  /** JSON-serializable body (the envelope). */
+  readonly body: unknown;
+  /** Entity key: messages with the same sessionId are handled one at a time, in publish order. */
+  readonly sessionId?: string;
+  /** Delayed delivery: not visible to consumers before this instant. */
+  readonly scheduledAt?: Date;
+  /** Application properties (W3C traceparent/tracestate, correlation id). Strings only. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface DeliveredMessage {
+  readonly messageId: string;
+  readonly type: string;
+  readonly topic: string;
+  readonly subscription: string;
+  /**
+   * The parsed JSON body, or `undefined` when the bytes were not JSON (see `rawBody`): the caller decides
+   * (dead-letters), the transport never throws on bad bytes.
+   */
+  readonly body: unknown;
+  readonly rawBody: string;
+  /** 1 on the first delivery; counts scheduled retries and broker redeliveries alike. */
+  readonly deliveryCount: number;
+  readonly sessionId?: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly enqueuedAt: Date;
+}
+
+export interface DeadLetteredMessage extends DeliveredMessage {
+  /** Stable code, e.g. VALIDATION_FAILED, MAX_DELIVERIES_EXCEEDED. */
+  readonly reason: string;
+  /** Human-readable detail; never contains secrets. */
+  readonly description: string;
+}
+
+/** What a handler decided; the transport carries it out. */
+export type Settlement =
+  | { readonly action: 'complete' }
+  | { readonly action: 'retry'; readonly delayMs: number; readonly reason: string; readonly description: string }
+  | { readonly action: 'dead-letter'; readonly reason: string; readonly description: string };
+
+export interface SubscriptionSpec {
+  readonly topic: string;
+  /** The consuming app's name; one queue per (topic, subscription). */
+  readonly subscription: string;
+  /** Correlation filter: only these envelope types reach the subscription. */
+  readonly types: readonly string[];
+  /** Deliveries before a retried message is dead-lettered (Service Bus maxDeliveryCount). */
+  readonly maxDeliveryCount: number;
+  /** Handlers running at once in this process for this subscription. */
+  readonly concurrency: number;
+}
+
+export type MessageHandler = (message: DeliveredMessage) => Promise<Settlement>;
+
+export interface SubscriptionHandle {
+  /** Stops receiving, waits for in-flight handlers to settle. Undelivered messages stay in the queue. */
+  close(): Promise<void>;
+}
+
+export interface BusHealth {
+  readonly up: boolean;
+  readonly detail?: string;
+}
+
+export interface MessageBus {
+  readonly transport: TransportName;
+  connect(): Promise<void>;
+  /** Resolves once the broker has durably accepted every message (publisher confirms / SDK ack). */
+  publish(messages: readonly OutgoingMessage[]): Promise<void>;
+  /** Creates the subscription (and its filter) if missing, then starts delivering to `handler`. */
+  subscribe(spec: SubscriptionSpec, handler: MessageHandler): Promise<SubscriptionHandle>;
+  /** Reads (without removing) the dead-letter queue of a subscription, oldest first. */
+  peekDeadLetters(topic: string, subscription: string, max: number): Promise<DeadLetteredMessage[]>;
+  health(): BusHealth;
+  /** Graceful: stops every subscription (in-flight handlers settle first), then closes connections. */
+  close(): Promise<void>;
+}
