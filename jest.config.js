@@ -2,13 +2,32 @@
  * One Jest config for the whole monorepo. Unit specs (*.spec.ts) fake adapters at the port; *.int-spec.ts
  * run against real Postgres and RabbitMQ; test/e2e starts processes. SWC transpiles (no type-check here:
  * `npm run check` does that).
+ *
+ * NestJS 12 ships ESM only. Node 20 loads it from our CommonJS build with require(esm), but Jest's module
+ * system cannot, so Jest transpiles those packages to CommonJS too (transformIgnorePatterns below).
  */
+const swc = [
+  '@swc/jest',
+  {
+    swcrc: false,
+    sourceMaps: 'inline',
+    module: { type: 'commonjs' },
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+  },
+];
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
-  transform: { '^.+\\.(t|j)s$': ['@swc/jest'] },
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|uid|strtok3|token-types|@tokenizer|load-esm|iterare)/)'],
   moduleNameMapper: {
     '^@junction/connectors/([^/]+)$': '<rootDir>/libs/connectors/$1/src/index.ts',
     '^@junction/([^/]+)$': '<rootDir>/libs/$1/src/index.ts',
