@@ -1,0 +1,8 @@
+export * from './erpnext.types';
+export * from './erpnext.client';
+export * from './erpnext.mapper';
+export { frappeErrorMessage, parseRetryAfter, parseServerMessages, stripHtml } from './erpnext.errors';
+export { ErpNextSandbox } from './sandbox/erpnext.sandbox';
+export type { ErpNextSandboxOptions, SandboxLedgerEntry, SandboxRequestRecord } from './sandbox/erpnext.sandbox';
+export type { FaultConfig, FailNext } from './sandbox/sandbox-faults';
+export type { DuplicateNaming } from './sandbox/customer.doctype';
