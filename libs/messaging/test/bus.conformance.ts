@@ -143,6 +143,7 @@ export function describeBusConformance(name: string, under: BusUnderTest): void 
       const order = new Map<string, number[]>();
       let running = 0;
       let maxRunning = 0;
+      let finished = 0;
       const c = collector(async (m) => {
         running++;
         maxRunning = Math.max(maxRunning, running);
@@ -150,6 +151,7 @@ export function describeBusConformance(name: string, under: BusUnderTest): void 
         const { key, n } = m.body as { key: string; n: number };
         order.set(key, [...(order.get(key) ?? []), n]);
         running--;
+        finished++;
         return complete;
       });
       await b.subscribe(spec(t, 'ordered', ['o.x'], { concurrency: 4 }), c.handler);
@@ -157,7 +159,8 @@ export function describeBusConformance(name: string, under: BusUnderTest): void 
       const batch: OutgoingMessage[] = [];
       for (let n = 0; n < 12; n++) for (const key of keys) batch.push(message(t, 'o.x', { key, n }, { sessionId: key }));
       await b.publish(batch);
-      await waitFor(() => c.received.length === batch.length, 20_000);
+      await waitFor(() => finished === batch.length, 20_000);
+      expect(c.received).toHaveLength(batch.length);
       for (const key of keys) expect(order.get(key)).toEqual([...Array(12).keys()]);
       expect(maxRunning).toBeGreaterThan(1);
       expect(maxRunning).toBeLessThanOrEqual(4);
