@@ -1,0 +1,175 @@
+import { Logger, type LoggerService } from '@nestjs/common';
+import {
+  ServiceBusAdministrationClient,
+  ServiceBusClient,
+  type ProcessErrorArgs,
+  type ServiceBusReceivedMessage,
+  type ServiceBusSender,
+} from '@azure/service-bus';
+import type {
+  BusHealth,
+  DeadLetteredMessage,
+  MessageBus,
+  MessageHandler,
+  OutgoingMessage,
+  SubscriptionHandle,
+  SubscriptionSpec,
+} from '../../bus/message-bus.port';
+import { ServiceBusConsumer } from './servicebus.consumer';
+import { toDeadLettered, toServiceBusMessage } from './servicebus.mapper';
+import { ServiceBusProvisioner, type ServiceBusAdmin } from './servicebus.provisioner';
+import { groupForBatches, sendInBatches } from './servicebus.publisher';
+
+/** The client methods the transport uses: what a fake must implement. */
+export type ServiceBusClientLike = Pick<ServiceBusClient, 'createSender' | 'createReceiver' | 'close'>;
+
+export interface ServiceBusTransportOptions {
+  readonly connectionString: string;
+  /**
+   * Create topics, subscriptions and rules with the admin client. Defaults to true, except for an emulator
+   * connection string (`UseDevelopmentEmulator=true`): the emulator has no admin API and is set up by its
+   * config.json, which must then declare every subscription's rules (see `desiredRules`).
+   */
+  readonly provision?: boolean;
+  readonly client?: ServiceBusClientLike;
+  readonly adminClient?: ServiceBusAdmin;
+  readonly logger?: LoggerService;
+  /** How long a receiver error keeps `health()` down unless a message arrives since. */
+  readonly errorWindowMs?: number;
+}
+
+export function isEmulatorConnectionString(connectionString: string): boolean {
+  return /(^|;)\s*UseDevelopmentEmulator\s*=\s*true\s*(;|$)/i.test(connectionString);
+}
+
+interface ReceiverError {
+  readonly at: number;
+  readonly detail: string;
+}
+
+/**
+ * Azure Service Bus transport. Topics fan out to subscriptions filtered by correlation rules on `subject`
+ * (the envelope type); deliveries are peek-locked and settled explicitly; delayed retries are scheduled
+ * copies routed back to the one subscription that retries (see ServiceBusConsumer); per-entity order holds
+ * within a process (SessionLanes), not across replicas: that would need session-enabled subscriptions.
+ */
+export class ServiceBusTransport implements MessageBus {
+  readonly transport = 'servicebus' as const;
+  private readonly logger: LoggerService;
+  private readonly provision: boolean;
+  private client?: ServiceBusClientLike;
+  private provisioner?: ServiceBusProvisioner;
+  private readonly senders = new Map<string, ServiceBusSender>();
+  private readonly consumers = new Map<string, ServiceBusConsumer>();
+  private lastError?: ReceiverError;
+  private lastMessageAt = 0;
+  private closed = false;
+
+  constructor(private readonly options: ServiceBusTransportOptions) {
+    this.logger = options.logger ?? new Logger(ServiceBusTransport.name);
+    this.provision = options.provision ?? !isEmulatorConnectionString(options.connectionString);
+    this.client = options.client;
+  }
+
+  /** The SDK connects lazily on first use; nothing here talks to the broker. */
+  async connect(): Promise<void> {
+    this.sb();
+  }
+
+  async publish(messages: readonly OutgoingMessage[]): Promise<void> {
+    if (this.closed) throw new Error('Service Bus bus is closed');
+    await Promise.all(
+      groupForBatches(messages).map((group) => sendInBatches(this.sender(group[0]!.topic), group.map(toServiceBusMessage))),
+    );
+  }
+
+  async subscribe(spec: SubscriptionSpec, handler: MessageHandler): Promise<SubscriptionHandle> {
+    if (this.closed) throw new Error('Service Bus bus is closed');
+    const key = `${spec.topic}/${spec.subscription}`;
+    if (this.consumers.has(key)) throw new Error(`subscription ${key} already has a consumer in this process`);
+    if (this.provision) await this.admin().ensure(spec);
+    const consumer = new ServiceBusConsumer({
+      spec,
+      handler,
+      receiver: this.sb().createReceiver(spec.topic, spec.subscription, { receiveMode: 'peekLock', skipParsingBodyAsJson: true }),
+      sender: () => this.sender(spec.topic),
+      logger: this.logger,
+      onError: (args) => this.recordError(args),
+      onMessage: () => (this.lastMessageAt = Date.now()),
+      onClosed: () => {
+        if (this.consumers.get(key) === consumer) this.consumers.delete(key);
+      },
+    });
+    this.consumers.set(key, consumer);
+    consumer.start();
+    return consumer;
+  }
+
+  async peekDeadLetters(topic: string, subscription: string, max: number): Promise<DeadLetteredMessage[]> {
+    const receiver = this.sb().createReceiver(topic, subscription, { subQueueType: 'deadLetter', skipParsingBodyAsJson: true });
+    try {
+      // One peek may return fewer than asked although more exist; the receiver's cursor moves on.
+      const found: ServiceBusReceivedMessage[] = [];
+      while (found.length < max) {
+        const page = await receiver.peekMessages(max - found.length);
+        if (page.length === 0) break;
+        found.push(...page);
+      }
+      return found.map((m) => toDeadLettered(m, topic, subscription));
+    } finally {
+      await receiver.close();
+    }
+  }
+
+  health(): BusHealth {
+    if (this.closed) return { up: false, detail: 'closed' };
+    const error = this.lastError;
+    const window = this.options.errorWindowMs ?? 60_000;
+    if (error && Date.now() - error.at < window && error.at >= this.lastMessageAt) return { up: false, detail: error.detail };
+    return { up: true };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // Consumers first: an in-flight retry still needs its topic's sender.
+    await Promise.all([...this.consumers.values()].map((c) => c.close()));
+    await Promise.all([...this.senders.values()].map((s) => s.close()));
+    this.senders.clear();
+    await this.client?.close();
+    this.client = undefined;
+  }
+
+  private recordError(args: ProcessErrorArgs): void {
+    const detail = `${args.errorSource} on ${args.entityPath}: ${args.error.message}`;
+    this.lastError = { at: Date.now(), detail };
+    this.logger.error({
+      message: 'Service Bus receiver error',
+      errorSource: args.errorSource,
+      entityPath: args.entityPath,
+      code: (args.error as { code?: string }).code,
+      error: args.error.message,
+    });
+  }
+
+  /** Still usable while closing (in-flight retries schedule copies); not once the client is closed. */
+  private sb(): ServiceBusClientLike {
+    if (this.client) return this.client;
+    if (this.closed) throw new Error('Service Bus bus is closed');
+    this.client = new ServiceBusClient(this.options.connectionString);
+    return this.client;
+  }
+
+  private sender(topic: string): ServiceBusSender {
+    let sender = this.senders.get(topic);
+    if (!sender) this.senders.set(topic, (sender = this.sb().createSender(topic)));
+    return sender;
+  }
+
+  private admin(): ServiceBusProvisioner {
+    this.provisioner ??= new ServiceBusProvisioner(
+      this.options.adminClient ?? new ServiceBusAdministrationClient(this.options.connectionString),
+    );
+    return this.provisioner;
+  }
+}
