@@ -20,6 +20,8 @@ export interface ConsumerPorts {
   /** Publishes to a queue through the default exchange, on the confirm channel; resolves when confirmed. */
   sendToQueue(queue: string, message: EncodedMessage): Promise<void>;
   closed(consumer: RabbitMqConsumer): void;
+  /** The channel closed while the connection may still be up (channel error, queue deleted): attach again. */
+  channelLost(consumer: RabbitMqConsumer): void;
 }
 
 /** One consumer channel. Deliveries belong to the channel they came on: once it closed, the broker requeued them. */
@@ -43,6 +45,7 @@ export class RabbitMqConsumer implements SubscriptionHandle {
   private readonly tasks = new Set<Promise<void>>();
   private lease?: Lease;
   private closing?: Promise<void>;
+  private attaching?: Promise<void>;
 
   constructor(
     readonly spec: SubscriptionSpec,
@@ -55,17 +58,36 @@ export class RabbitMqConsumer implements SubscriptionHandle {
   }
 
   /** Declares the topology and starts consuming on a fresh channel (at subscribe, and after a reconnect). */
-  async attach(model: ChannelModel): Promise<void> {
-    if (this.closing) return;
+  attach(model: ChannelModel): Promise<void> {
+    if (this.closing || this.attached) return Promise.resolve();
+    // One attach at a time: a reconnect and a channel-loss retry must not open two consuming channels.
+    this.attaching ??= this.consumeOn(model).finally(() => (this.attaching = undefined));
+    return this.attaching;
+  }
+
+  private async consumeOn(model: ChannelModel): Promise<void> {
     await this.ports.ensureSubscription(model, this.spec);
     const channel = await model.createChannel();
     const lease: Lease = { channel, open: true };
     channel.on('error', (err: Error) => this.ports.logger.warn(`rabbitmq: consumer channel of ${this.queue} failed: ${err.message}`));
-    channel.on('close', () => (lease.open = false));
-    await channel.prefetch(Math.max(this.ports.prefetch, this.spec.concurrency));
-    const { consumerTag } = await channel.consume(this.queue, (msg) => this.onDelivery(lease, msg), { noAck: false });
-    lease.consumerTag = consumerTag;
-    this.lease = lease;
+    channel.on('close', () => {
+      lease.open = false;
+      if (!this.closing && this.lease === lease) this.ports.channelLost(this);
+    });
+    try {
+      await channel.prefetch(Math.max(this.ports.prefetch, this.spec.concurrency));
+      const { consumerTag } = await channel.consume(this.queue, (msg) => this.onDelivery(lease, msg), { noAck: false });
+      lease.consumerTag = consumerTag;
+      this.lease = lease;
+    } catch (error) {
+      if (lease.open) await channel.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** False once its channel closed and until a new one consumes. */
+  get attached(): boolean {
+    return this.lease?.open === true && !this.closing;
   }
 
   close(): Promise<void> {
@@ -74,6 +96,7 @@ export class RabbitMqConsumer implements SubscriptionHandle {
   }
 
   private async shutdown(): Promise<void> {
+    await this.attaching?.catch(() => undefined);
     const lease = this.lease;
     // No new deliveries; what was prefetched but not started stays un-acked and goes back to the queue
     // (in its place) when the channel closes, for the next consumer.
@@ -85,8 +108,9 @@ export class RabbitMqConsumer implements SubscriptionHandle {
 
   private onDelivery(lease: Lease, msg: ConsumeMessage | null): void {
     if (msg === null) {
-      // The broker cancelled us (queue deleted); a reconnect or a new subscribe() declares it again.
+      // The broker cancelled us (queue deleted): close the channel, and channelLost declares and consumes again.
       this.ports.logger.warn(`rabbitmq: consumer of ${this.queue} was cancelled by the broker`);
+      if (lease.open) void lease.channel.close().catch(() => undefined);
       return;
     }
     if (this.closing) return;

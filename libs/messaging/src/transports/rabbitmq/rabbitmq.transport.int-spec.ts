@@ -171,6 +171,48 @@ describeIfBroker('RabbitMqTransport', () => {
       expect(received).toEqual(['b.x']);
     });
 
+    it('sends a message that arrives before its not-before instant round again (how delays beyond the last bucket chain)', async () => {
+      const b = await bus();
+      const t = topic();
+      const at: number[] = [];
+      const received: DeliveredMessage[] = [];
+      await b.subscribe(spec(t, 'chained', ['ch.x']), async (m) => {
+        received.push(m);
+        at.push(Date.now());
+        return complete;
+      });
+      const notBefore = Date.now() + 800;
+      await withRawChannel(async (ch) => {
+        ch.publish(t, '', Buffer.from('{"n":3}'), {
+          messageId: randomUUID(),
+          headers: { [RabbitHeaders.routingType]: 'ch.x', [RabbitHeaders.notBefore]: String(notBefore) },
+        });
+      });
+      await waitFor(() => received.length === 1, 5_000);
+      expect(at[0]!).toBeGreaterThanOrEqual(notBefore - 30);
+      expect(received[0]).toMatchObject({ body: { n: 3 }, deliveryCount: 1 });
+    });
+
+    it('consumes again after the broker cancelled the consumer (queue deleted under it)', async () => {
+      const b = await bus();
+      const t = topic();
+      const received: string[] = [];
+      await b.subscribe(spec(t, 'cancelled', ['cx.x']), async (m) => {
+        received.push(m.messageId);
+        return complete;
+      });
+      await withRawChannel(async (ch) => {
+        await ch.deleteQueue(`${t}.cancelled`);
+      });
+      await waitFor(async () => {
+        const m = message(t, 'cx.x', {});
+        await b.publish([m]);
+        await new Promise((r) => setTimeout(r, 200));
+        return received.includes(m.messageId);
+      }, 10_000);
+      expect(b.health()).toEqual({ up: true });
+    });
+
     (rabbitmqctlAvailable() ? it : it.skip)('recovers from a connection the broker closed: health down, publish rejects, then both come back', async () => {
       const connectionName = `junction-test-${randomUUID()}`;
       const b = await bus({ connectionName, reconnect: { initialDelayMs: 600, maxDelayMs: 2_000 } });

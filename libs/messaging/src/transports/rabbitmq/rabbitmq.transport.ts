@@ -81,6 +81,7 @@ export class RabbitMqTransport implements MessageBus {
       sendToQueue: (queue: string, message: EncodedMessage) =>
         confirmPublish(this.requireLive().publisher, [{ exchange: '', routingKey: queue, ...message }]),
       closed: (c) => this.consumers.delete(c),
+      channelLost: (c) => this.reattachLater(c),
     });
     await consumer.attach(live.model);
     this.consumers.add(consumer);
@@ -176,6 +177,22 @@ export class RabbitMqTransport implements MessageBus {
       );
     });
     return publisher;
+  }
+
+  /**
+   * A consumer channel closed on its own. If the whole connection went, the reconnect attaches every
+   * consumer; otherwise this does, a moment later (and again while it fails).
+   */
+  private reattachLater(consumer: RabbitMqConsumer): void {
+    const timer = setTimeout(() => {
+      const live = this.live;
+      if (!live || this.closing || consumer.attached || !this.consumers.has(consumer)) return;
+      consumer.attach(live.model).catch((error: unknown) => {
+        this.logger.error(`rabbitmq: could not re-attach ${consumer.queue}: ${error instanceof Error ? error.message : String(error)}`);
+        this.reattachLater(consumer);
+      });
+    }, 1_000);
+    timer.unref();
   }
 
   private lost(model: ChannelModel, err?: Error): void {
