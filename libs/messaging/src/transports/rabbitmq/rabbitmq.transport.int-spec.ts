@@ -155,13 +155,16 @@ describeIfBroker('RabbitMqTransport', () => {
       expect(dead[0]).toMatchObject({ messageId: m.messageId, reason: 'MAX_DELIVERIES_EXCEEDED', body: { n: 2 } });
     });
 
-    it('rebinds to the current types: a type dropped from the filter no longer arrives', async () => {
-      const b = await bus();
+    it('rebinds to the current types (a dropped type no longer arrives) and keeps a queue declared with other arguments', async () => {
+      const warnings: string[] = [];
+      const b = await bus({ logger: { log: () => undefined, error: () => undefined, warn: (m) => warnings.push(m) } });
       const t = topic();
       const first = await b.subscribe(spec(t, 'rebind', ['a.x', 'b.x']), async () => complete);
       await first.close();
       const received: string[] = [];
-      await b.subscribe(spec(t, 'rebind', ['b.x']), async (m) => {
+      // Another maxDeliveryCount means another x-delivery-limit: queue arguments are immutable, so the
+      // existing queue is used as it is, with a warning, instead of failing the subscription.
+      await b.subscribe(spec(t, 'rebind', ['b.x'], { maxDeliveryCount: 4 }), async (m) => {
         received.push(m.type);
         return complete;
       });
@@ -169,6 +172,7 @@ describeIfBroker('RabbitMqTransport', () => {
       await waitFor(() => received.length >= 1);
       await new Promise((r) => setTimeout(r, 300));
       expect(received).toEqual(['b.x']);
+      expect(warnings.join('\n')).toMatch(/exists with other arguments/);
     });
 
     it('sends a message that arrives before its not-before instant round again (how delays beyond the last bucket chain)', async () => {
