@@ -1,0 +1,11 @@
+import { defineApp } from '@junction/platform';
+import { erpWorkerEnvSchema } from './config/env';
+import { CustomersModule } from './customers/customers.module';
+
+/** erp-worker: erp.commands → ERPNext (Frappe REST) → erp.events. */
+export const erpWorker = defineApp({
+  name: 'erp-worker',
+  defaultPort: 3001,
+  envSchema: erpWorkerEnvSchema,
+  imports: (env) => [CustomersModule.forRoot(env)],
+});

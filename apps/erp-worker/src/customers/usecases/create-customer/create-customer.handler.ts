@@ -1,0 +1,70 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { createReply, type MessageOf } from '@junction/contracts';
+import { ErpNextClient, toErpNextCustomer } from '@junction/connectors/erpnext';
+import { IdempotentConsumer, MessagePublisher } from '@junction/messaging';
+import { EffectLedgerRepository, type Tx } from '@junction/persistence';
+import { IntegrationError } from '@junction/resilience';
+
+const CONSUMER = 'erp-worker';
+const OPERATION = 'customer.create';
+
+/**
+ * erp.customer.create → a Customer in ERPNext, once.
+ * - Redelivered command: the idempotent-consumer mark says so; nothing is called, nothing published.
+ * - Crash after ERPNext created the Customer but before our commit: the redelivery looks the Customer up
+ *   by its natural key (customer_name) first and reports it as existing instead of creating a second one.
+ * - Data ERPNext rejects (validation, conflict): recorded and answered with erp.customer.create.failed;
+ *   retrying would fail the same way. Credentials ERPNext rejects: thrown, so the command is dead-lettered
+ *   and can be redriven once an operator fixes them. Outages: thrown, so the broker retries with backoff.
+ */
+@Injectable()
+export class CreateCustomerHandler {
+  private readonly logger = new Logger(CreateCustomerHandler.name);
+
+  constructor(
+    private readonly idempotent: IdempotentConsumer,
+    private readonly erpnext: ErpNextClient,
+    private readonly ledger: EffectLedgerRepository,
+    private readonly publisher: MessagePublisher,
+  ) {}
+
+  async execute(command: MessageOf<'erp.customer.create'>): Promise<void> {
+    const outcome = await this.idempotent.run(command.id, (tx) => this.createOnce(tx, command));
+    if (outcome.duplicate) this.logger.log(`erp.customer.create ${command.id} already handled; acknowledged without effects`);
+  }
+
+  private async createOnce(tx: Tx, command: MessageOf<'erp.customer.create'>): Promise<void> {
+    const { customerName } = command.payload;
+    const base = { commandId: command.id, consumer: CONSUMER, provider: 'erpnext', operation: OPERATION, naturalKey: customerName };
+    try {
+      const existing = await this.erpnext.findCustomerByName(customerName);
+      const customer = existing ?? (await this.erpnext.createCustomer(toErpNextCustomer(command.payload)));
+      await this.ledger.record(tx, { ...base, externalRef: customer.name, outcome: existing ? 'existed' : 'created' });
+      await this.publisher.enqueue(tx, [
+        createReply(command, 'erp.customer.created', {
+          commandId: command.id,
+          customerName,
+          erpName: customer.name,
+          alreadyExisted: existing !== null,
+        }),
+      ]);
+      this.logger.log(`${existing ? 'found existing' : 'created'} ERPNext Customer ${customer.name}`);
+    } catch (error) {
+      if (!isRejectedData(error)) throw error;
+      await this.ledger.record(tx, { ...base, outcome: 'failed', detail: { code: error.code, message: error.message } });
+      await this.publisher.enqueue(tx, [
+        createReply(command, 'erp.customer.create.failed', { commandId: command.id, customerName, code: error.code, message: error.message }),
+      ]);
+      this.logger.warn(`ERPNext rejected Customer ${customerName}: ${error.code}: ${error.message}`);
+    }
+  }
+}
+
+function isRejectedData(error: unknown): error is IntegrationError {
+  return (
+    error instanceof IntegrationError &&
+    !error.retryable &&
+    error.errorClass !== 'auth' &&
+    error.errorClass !== 'forbidden'
+  );
+}

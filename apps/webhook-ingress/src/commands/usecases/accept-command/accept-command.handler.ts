@@ -1,0 +1,64 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { createMessage, formatIssues, isMessageType, Messages, type AnyMessage, type MessageType } from '@junction/contracts';
+import { MessagePublisher } from '@junction/messaging';
+import { PrismaService } from '@junction/persistence';
+import { z } from 'zod';
+
+export const acceptCommandSchema = z.strictObject({
+  type: z.string().min(1),
+  payload: z.unknown(),
+  id: z.uuid().optional(),
+  correlationId: z.string().min(1).max(200).optional(),
+  tenantId: z.string().min(1).max(100).optional(),
+});
+
+export type AcceptedCommand = { id: string; type: string; topic: string; correlationId: string; duplicate: boolean };
+
+/**
+ * An upstream system's command over HTTP: validated against its contract, then written to the outbox
+ * before we answer (durable before 202). The command id is the idempotency key: the same id again answers
+ * `duplicate: true` and publishes nothing.
+ */
+@Injectable()
+export class AcceptCommandHandler {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly publisher: MessagePublisher,
+  ) {}
+
+  async execute(body: unknown, defaultTenant: string): Promise<AcceptedCommand> {
+    const request = acceptCommandSchema.safeParse(body);
+    if (!request.success) throw invalid(formatIssues(request.error));
+    const { type, payload, id, correlationId, tenantId } = request.data;
+    if (!isMessageType(type) || Messages[type].kind !== 'command') {
+      throw new BadRequestException({ code: 'UNKNOWN_MESSAGE_TYPE', message: `"${type}" is not a command type` });
+    }
+    const message = this.build(type, payload, { id, correlationId, tenantId: tenantId ?? defaultTenant });
+    const accepted = { id: message.id, type, topic: Messages[type].topic, correlationId: message.correlationId };
+    try {
+      await this.prisma.transaction((tx) => this.publisher.enqueue(tx, [message]));
+    } catch (error) {
+      if (isUniqueViolation(error)) return { ...accepted, duplicate: true };
+      throw error;
+    }
+    this.publisher.wake();
+    return { ...accepted, duplicate: false };
+  }
+
+  private build(type: MessageType, payload: unknown, options: { id?: string; correlationId?: string; tenantId: string }): AnyMessage {
+    try {
+      return createMessage(type, payload as never, options) as AnyMessage;
+    } catch (error) {
+      if (error instanceof z.ZodError) throw invalid(`payload: ${formatIssues(error)}`);
+      throw error;
+    }
+  }
+}
+
+function invalid(message: string) {
+  return new BadRequestException({ code: 'VALIDATION_FAILED', message });
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
+}

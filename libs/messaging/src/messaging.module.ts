@@ -1,0 +1,42 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ClientProxy } from '@nestjs/microservices';
+import type { MessageBus } from './bus/message-bus.port';
+import { IdempotentConsumer } from './idempotency/idempotent-consumer';
+import { MESSAGE_BUS, MESSAGING_OPTIONS } from './messaging.tokens';
+import { JunctionClient } from './nest/junction.client';
+import { OutboxRelay } from './outbox/outbox.relay';
+import { MessagePublisher } from './publishing/message.publisher';
+
+export interface MessagingModuleOptions {
+  bus: MessageBus;
+  /** This app's name: its subscription name and its idempotency namespace. */
+  consumer: string;
+  /** Run the outbox relay in this app (default true). */
+  relay?: boolean;
+  relayPollMs?: number;
+  relayBatchSize?: number;
+}
+
+/**
+ * Global: gives an app its bus, the outbox publisher and relay, the idempotent-consumer guard and a Nest
+ * ClientProxy. Needs PersistenceModule (also global) imported by the same app.
+ */
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingModuleOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      global: true,
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        { provide: MESSAGE_BUS, useValue: options.bus },
+        { provide: JunctionClient, useFactory: () => new JunctionClient(options.bus) },
+        { provide: ClientProxy, useExisting: JunctionClient },
+        OutboxRelay,
+        MessagePublisher,
+        IdempotentConsumer,
+      ],
+      exports: [MESSAGING_OPTIONS, MESSAGE_BUS, JunctionClient, ClientProxy, OutboxRelay, MessagePublisher, IdempotentConsumer],
+    };
+  }
+}

@@ -1,0 +1,81 @@
+import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import { isMessageType, Messages, type MessageType } from '@junction/contracts';
+import { lastValueFrom, isObservable } from 'rxjs';
+import type { MessageBus, SubscriptionHandle } from '../bus/message-bus.port';
+import { MessageDispatcher, type DispatcherOptions, type TypedHandler } from './message-dispatcher';
+
+export interface JunctionServerOptions extends Omit<DispatcherOptions, 'logger'> {
+  bus: MessageBus;
+  /** This app's subscription name (one per topic it consumes). */
+  subscription: string;
+  concurrency: number;
+}
+
+/**
+ * Nest custom transport over the MessageBus port: `@EventPattern('erp.customer.create')` methods become
+ * subscriptions. Patterns are message types from contracts; the topic of each comes from the registry, so
+ * an app subscribes to exactly the topics (and types) it has handlers for.
+ */
+export class JunctionServer extends Server implements CustomTransportStrategy {
+  private readonly subscriptions: SubscriptionHandle[] = [];
+
+  constructor(private readonly options: JunctionServerOptions) {
+    super();
+  }
+
+  async listen(callback: (...optionalParams: unknown[]) => unknown): Promise<void> {
+    try {
+      await this.options.bus.connect();
+      const dispatcher = new MessageDispatcher((type) => this.typedHandler(type), { ...this.options, logger: this.logger as never });
+      for (const [topic, types] of this.patternsByTopic()) {
+        const spec = {
+          topic,
+          subscription: this.options.subscription,
+          types,
+          maxDeliveryCount: this.options.maxDeliveryCount,
+          concurrency: this.options.concurrency,
+        };
+        this.subscriptions.push(await this.options.bus.subscribe(spec, (delivery) => dispatcher.dispatch(delivery)));
+        this.logger.log(`consuming ${types.join(', ')} from ${topic} as ${this.options.subscription} (${this.options.bus.transport})`);
+      }
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  /** Graceful: in-flight handlers settle before this resolves; nothing in flight is abandoned. */
+  async close(): Promise<void> {
+    await Promise.all(this.subscriptions.splice(0).map((s) => s.close()));
+  }
+
+  on(): never {
+    throw new Error('JunctionServer does not support event listeners; use the bus health()');
+  }
+
+  unwrap<T>(): T {
+    return this.options.bus as T;
+  }
+
+  private patternsByTopic(): Map<string, string[]> {
+    const byTopic = new Map<string, string[]>();
+    for (const pattern of this.messageHandlers.keys()) {
+      if (!isMessageType(pattern)) {
+        // Fail at start-up, not at the first message: a typo here would silently consume nothing.
+        throw new Error(`@EventPattern('${pattern}') is not a message type in @junction/contracts`);
+      }
+      const topic = Messages[pattern as MessageType].topic;
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), pattern]);
+    }
+    return byTopic;
+  }
+
+  private typedHandler(type: string): TypedHandler | undefined {
+    const handler = this.getHandlerByPattern(type);
+    if (!handler) return undefined;
+    return async (message, delivery) => {
+      const result = await handler(message, delivery);
+      if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+    };
+  }
+}

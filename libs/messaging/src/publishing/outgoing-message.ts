@@ -1,0 +1,21 @@
+import { routeOf, type AnyMessage } from '@junction/contracts';
+import { traceHeaders } from '@junction/telemetry';
+import type { OutgoingMessage } from '../bus/message-bus.port';
+
+/**
+ * The one place an envelope becomes a broker message: topic and session from the contract, messageId =
+ * envelope id, and the *current* trace context captured now (for the outbox that is the moment of the
+ * business transaction, not of the later relay).
+ */
+export function toOutgoing(message: AnyMessage, options: { scheduledAt?: Date } = {}): OutgoingMessage {
+  const { topic, sessionId } = routeOf(message);
+  return {
+    topic,
+    messageId: message.id,
+    type: message.type,
+    body: message,
+    sessionId,
+    scheduledAt: options.scheduledAt,
+    headers: { ...traceHeaders(), 'x-correlation-id': message.correlationId },
+  };
+}

@@ -1,0 +1,106 @@
+import { Logger, Module, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createBus, JunctionServer, MESSAGE_BUS, MessagingModule, OutboxRelay, deadLetterMirror, type BusSettings, type MessageBus } from '@junction/messaging';
+import { DeadLetterRepository, PersistenceModule, PrismaService } from '@junction/persistence';
+import { createLogger, enterLogContext, HealthModule, PinoNestLogger, type ReadinessCheck } from '@junction/telemetry';
+import type { BaseEnv } from '../config/base-env';
+import type { AppDefinition } from './app-definition';
+
+export interface RunningApp {
+  readonly name: string;
+  readonly url: string;
+  readonly app: INestApplication;
+  readonly bus: MessageBus;
+  /** Graceful: stop consuming (in-flight messages settle), stop HTTP, stop the relay, close DB and broker. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Use this bus instead of creating one from env (standalone mode shares a MemoryBroker). */
+  bus?: MessageBus;
+  port?: number;
+}
+
+export async function startApp<E extends BaseEnv>(definition: AppDefinition<E>, env: E, options: StartOptions = {}): Promise<RunningApp> {
+  const logger = new PinoNestLogger(createLogger({ service: definition.name, level: env.LOG_LEVEL }));
+  const bus = options.bus ?? createBus(busSettings(env, definition.name), new Logger('MessageBus'));
+  if (!env.DATABASE_URL) throw new Error('DATABASE_URL is required');
+
+  @Module({
+    imports: [
+      PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX }),
+      MessagingModule.forRoot({ bus, consumer: definition.name }),
+      HealthModule.forRoot({ useFactory: readinessChecks, inject: [PrismaService, MESSAGE_BUS, OutboxRelay] }),
+      ...definition.imports(env),
+    ],
+  })
+  class AppRootModule {}
+
+  const app = await NestFactory.create<NestFastifyApplication>(AppRootModule, new FastifyAdapter({ bodyLimit: 1_048_576 }), {
+    logger,
+    abortOnError: false,
+  });
+  // Every request's log lines name this app, also when seven apps share a process and Nest's static logger.
+  app.getHttpAdapter().getInstance().addHook('onRequest', (_req, _reply, done) => {
+    enterLogContext({ app: definition.name });
+    done();
+  });
+  const server = new JunctionServer({
+    bus,
+    subscription: definition.name,
+    concurrency: env.CONSUMER_CONCURRENCY,
+    maxDeliveryCount: env.MAX_DELIVERY_COUNT,
+    onDeadLetter: deadLetterMirror(app.get(DeadLetterRepository)),
+  });
+  app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
+  await app.listen({ port: options.port ?? env.PORT ?? definition.defaultPort, host: env.HOST });
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : definition.defaultPort;
+  const url = `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${port}`;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      // Order matters: consumers first (their handlers still need the database and the relay), then HTTP,
+      // relay and database (app.close), then the broker connection.
+      await server.close();
+      await app.close();
+      await bus.close();
+    })());
+  return { name: definition.name, url, app, bus, stop };
+}
+
+function readinessChecks(prisma: PrismaService, bus: MessageBus, relay: OutboxRelay): ReadinessCheck[] {
+  return [
+    { key: 'database', check: () => prisma.ping() },
+    {
+      key: 'broker',
+      check: async () => {
+        const h = bus.health();
+        if (!h.up) throw new Error(`${bus.transport}: ${h.detail ?? 'down'}`);
+        return { transport: bus.transport };
+      },
+    },
+    {
+      key: 'outbox',
+      check: async () => {
+        const h = relay.health();
+        if (!h.up) throw new Error(`relay failing (${h.failures} attempts): ${h.lastError ?? ''}`);
+        return { failures: h.failures };
+      },
+    },
+  ];
+}
+
+export function busSettings(env: BaseEnv, connectionName: string): BusSettings {
+  switch (env.BUS) {
+    case 'memory':
+      return { transport: 'memory' };
+    case 'rabbitmq':
+      return { transport: 'rabbitmq', url: env.RABBITMQ_URL!, connectionName };
+    case 'servicebus':
+      return { transport: 'servicebus', connectionString: env.SERVICE_BUS_CONNECTION_STRING!, provision: env.SERVICE_BUS_PROVISION };
+  }
+}

@@ -1,0 +1,4 @@
+export * from './config/base-env';
+export * from './bootstrap/app-definition';
+export * from './bootstrap/start-app';
+export * from './bootstrap/run-main';
