@@ -14,3 +14,6 @@ export * from './outbox/outbox.relay';
 export * from './idempotency/idempotent-consumer';
 export * from './dead-letters/dead-letter.mirror';
 export * from './bus/bus.factory';
+export * from './transports/rabbitmq/rabbitmq.transport';
+export type { RabbitMqTransportOptions } from './transports/rabbitmq/rabbitmq.options';
+export * from './transports/servicebus/servicebus.transport';

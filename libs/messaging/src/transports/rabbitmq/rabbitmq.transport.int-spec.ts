@@ -1,27 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { connect } from 'amqplib';
+import { rabbitMqReachable, testRabbitMqUrl } from '@junction/testing';
 import type { DeliveredMessage, OutgoingMessage, SubscriptionSpec } from '../../bus/message-bus.port';
 import { complete } from '../../bus/settlement';
 import { describeBusConformance, waitFor } from '../../../test/bus.conformance';
 import { RabbitHeaders } from './rabbitmq.names';
 import { RabbitMqTransport } from './rabbitmq.transport';
 
-const url = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-
-/**
- * Jest decides what to skip while collecting tests, before any async hook runs: probe the broker
- * synchronously in a child process (connect, close, exit code).
- */
-function brokerReachable(): boolean {
-  const probe = `require(${JSON.stringify(require.resolve('amqplib'))}).connect(process.argv[1]).then((c) => c.close()).then(() => process.exit(0), () => process.exit(1))`;
-  try {
-    execFileSync(process.execPath, ['-e', probe, url], { timeout: 5_000, stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+const url = testRabbitMqUrl;
 
 /** rabbitmqctl can force-close one connection (as a broker restart does) only on the broker's own machine. */
 function rabbitmqctlAvailable(): boolean {
@@ -34,13 +21,7 @@ function rabbitmqctlAvailable(): boolean {
   }
 }
 
-const reachable = brokerReachable();
-if (!reachable) {
-  console.warn(
-    `\n!!! RabbitMQ is NOT reachable at ${url.replace(/\/\/[^@]*@/, '//***@')}: the RabbitMQ transport tests are SKIPPED.\n` +
-      '!!! Start it with `rabbitmq-server -detached` (or set RABBITMQ_URL to a running broker).\n',
-  );
-}
+const reachable = rabbitMqReachable('the RabbitMQ transport tests', url);
 const describeIfBroker = reachable ? describe : describe.skip;
 const created: RabbitMqTransport[] = [];
 
