@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { OutboxRepository, type OutboxRow } from '@junction/persistence';
 import type { MessageBus, OutgoingMessage } from '../bus/message-bus.port';
 import { MESSAGE_BUS, MESSAGING_OPTIONS } from '../messaging.tokens';
@@ -10,7 +10,7 @@ import type { MessagingModuleOptions } from '../messaging.module';
  * Publish failures (broker down) back off exponentially up to 30 s; rows stay in Postgres meanwhile.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private running = false;
   private loop?: Promise<void>;
@@ -31,7 +31,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.loop = this.run();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database pool closes (PrismaService closes in onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
     this.wake();
     await this.loop;

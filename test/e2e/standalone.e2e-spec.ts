@@ -1,0 +1,74 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startAppProcess, waitUntil, type AppProcess } from '@junction/testing';
+
+/**
+ * `npm start` as a newcomer runs it: no DATABASE_URL (embedded Postgres), no broker (memory bus), no ERPNext
+ * credentials (sandbox). Every app must answer ready, and the printed first command must work.
+ */
+describe('standalone (npm start)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'junction-standalone-'));
+  // Run as root, embedded Postgres runs initdb as an unprivileged user, which must be able to enter the folder.
+  chmodSync(dataDir, 0o755);
+  const offset = 20_000 + Math.floor(Math.random() * 20_000);
+  let junction: AppProcess;
+  let startMs: number;
+  let sandboxPort: number;
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'ignore' });
+    sandboxPort = await freePort();
+    const t0 = Date.now();
+    junction = await startAppProcess(
+      'dist/apps/standalone/main.js',
+      { JUNCTION_DATA_DIR: dataDir, JUNCTION_PORT_OFFSET: String(offset), ERPNEXT_SANDBOX_PORT: String(sandboxPort), HOST: '127.0.0.1' },
+      { readyPattern: /Junction is ready in (\d+) ms/, timeoutMs: 60_000 },
+    );
+    startMs = Date.now() - t0;
+  }, 90_000);
+
+  afterAll(async () => {
+    const code = await junction?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it('starts all seven apps and prints where each health endpoint answers', () => {
+    const urls = [...junction.output().matchAll(/^\s+([a-z-]+)\s+(http:\/\/\S+\/health\/ready)$/gm)].map((m) => m[1]);
+    expect(urls.sort()).toEqual(['batch-scheduler', 'crm-worker', 'erp-worker', 'linkedin-worker', 'metrics-aggregator', 'reddit-analyzer', 'webhook-ingress']);
+    expect(startMs).toBeLessThan(30_000);
+  });
+
+  it('answers ready on every health endpoint (database, broker, outbox up)', async () => {
+    const urls = [...junction.output().matchAll(/(http:\/\/\S+\/health\/ready)$/gm)].map((m) => m[1]!);
+    expect(urls).toHaveLength(7);
+    for (const url of urls) {
+      const res = await fetch(url);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, broker: { status: 'up', transport: 'memory' }, outbox: { status: 'up' } } });
+      const live = await fetch(url.replace('/ready', '/live'));
+      expect(live.status).toBe(200);
+    }
+  });
+
+  it('runs the first command it prints, creating the Customer in the sandbox', async () => {
+    const key = /Bearer ([A-Za-z0-9_-]+)/.exec(junction.output())![1]!;
+    const commandsUrl = /curl -s -X POST (\S+\/commands)/.exec(junction.output())![1]!;
+    const res = await fetch(commandsUrl, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'erp.customer.create', payload: { customerName: 'Acme GmbH', customerType: 'Company' } }),
+    });
+    expect(res.status).toBe(202);
+    const list = `http://127.0.0.1:${sandboxPort}/api/resource/Customer?fields=${encodeURIComponent('["name","customer_type"]')}`;
+    let customers: Array<{ name: string }> = [];
+    await waitUntil(async () => {
+      const body = (await (await fetch(list, { headers: { authorization: 'token sandbox-key:sandbox-secret' } })).json()) as { data: Array<{ name: string }> };
+      customers = body.data;
+      return customers.length === 1;
+    }, 10_000, 'Customer in the sandbox');
+    expect(customers).toEqual([{ name: 'Acme GmbH', customer_type: 'Company' }]);
+  });
+});
