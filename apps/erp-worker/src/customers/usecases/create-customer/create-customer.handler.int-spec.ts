@@ -1,0 +1,122 @@
+import { Test, type TestingModule } from '@nestjs/testing';
+import { createMessage, type MessageOf } from '@junction/contracts';
+import { ErpNextClient, ErpNextSandbox } from '@junction/connectors/erpnext';
+import { IdempotentConsumer, MemoryTransport, MessagePublisher, MessagingModule, OutboxRelay, type DeliveredMessage } from '@junction/messaging';
+import { EffectLedgerRepository, PersistenceModule } from '@junction/persistence';
+import { createTestDatabase, type TestDatabase } from '@junction/testing';
+import { CreateCustomerHandler } from './create-customer.handler';
+
+/** The use case against real Postgres and the ERPNext sandbox: effects, events and their exactly-once-ness. */
+describe('CreateCustomerHandler (Postgres + ERPNext sandbox)', () => {
+  const sandbox = new ErpNextSandbox({ apiKey: 'k', apiSecret: 'secret-value' });
+  const bus = new MemoryTransport();
+  const published: DeliveredMessage[] = [];
+  let db: TestDatabase;
+  let moduleRef: TestingModule;
+  let handler: CreateCustomerHandler;
+  let relay: OutboxRelay;
+  let n = 0;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await sandbox.start();
+    await bus.subscribe(
+      { topic: 'erp.events', subscription: 'observer', types: ['erp.customer.created', 'erp.customer.create.failed'], maxDeliveryCount: 3, concurrency: 1 },
+      async (m) => {
+        published.push(m);
+        return { action: 'complete' };
+      },
+    );
+    moduleRef = await Test.createTestingModule({
+      imports: [PersistenceModule.forRoot({ databaseUrl: db.url }), MessagingModule.forRoot({ bus, consumer: 'erp-worker', relay: false })],
+      providers: [CreateCustomerHandler, { provide: ErpNextClient, useValue: new ErpNextClient({ baseUrl: sandbox.url, apiKey: 'k', apiSecret: 'secret-value', timeoutMs: 2_000 }) }],
+    }).compile();
+    await moduleRef.init();
+    handler = moduleRef.get(CreateCustomerHandler);
+    relay = moduleRef.get(OutboxRelay);
+  });
+
+  afterAll(async () => {
+    await moduleRef?.close();
+    await sandbox.stop();
+    await db?.drop();
+  });
+
+  const command = (over: Partial<MessageOf<'erp.customer.create'>['payload']> = {}) =>
+    createMessage('erp.customer.create', { customerName: `Customer ${++n}`, customerType: 'Company', ...over }, { tenantId: 't1' });
+  const posts = () => sandbox.requests.filter((r) => r.method === 'POST').length;
+  const outboxOf = (id: string) => db.prisma.outboxMessage.findMany({ where: { body: { path: ['causationId'], equals: id } } });
+
+  it('creates the Customer, records the effect and queues erp.customer.created in one transaction', async () => {
+    const c = command();
+    await handler.execute(c);
+    expect(sandbox.documents('Customer').map((d) => d.name)).toContain(c.payload.customerName);
+    const [event] = await outboxOf(c.id);
+    expect(event).toMatchObject({ type: 'erp.customer.created', topic: 'erp.events', publishedAt: null });
+    expect(event!.body).toMatchObject({ causationId: c.id, correlationId: c.correlationId, tenantId: 't1', payload: { alreadyExisted: false } });
+    expect(await moduleRef.get(EffectLedgerRepository).find('erp-worker', c.id, 'customer.create')).toMatchObject({ outcome: 'created', externalRef: c.payload.customerName });
+
+    // The relay moves it to the broker once.
+    await relay.drain();
+    await relay.drain();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(published.filter((m) => (m.body as { causationId: string }).causationId === c.id)).toHaveLength(1);
+  });
+
+  it('acknowledges a redelivered command without calling ERPNext or publishing again', async () => {
+    const c = command();
+    await handler.execute(c);
+    const before = sandbox.requests.length;
+    await handler.execute(c);
+    expect(sandbox.requests.length).toBe(before);
+    expect(await outboxOf(c.id)).toHaveLength(1);
+  });
+
+  it('lets only one of two concurrent deliveries of the same command reach ERPNext', async () => {
+    const c = command();
+    const before = posts();
+    await Promise.all([handler.execute(c), handler.execute(c)]);
+    expect(posts() - before).toBe(1);
+    expect(await outboxOf(c.id)).toHaveLength(1);
+  });
+
+  it('reports a Customer that already exists (crash between create and commit) instead of creating another', async () => {
+    const c = command();
+    await new ErpNextClient({ baseUrl: sandbox.url, apiKey: 'k', apiSecret: 'secret-value' }).createCustomer({ customer_name: c.payload.customerName, customer_type: 'Company' });
+    const before = posts();
+    await handler.execute(c);
+    expect(posts()).toBe(before);
+    const [event] = await outboxOf(c.id);
+    expect(event!.body).toMatchObject({ type: 'erp.customer.created', payload: { alreadyExisted: true } });
+  });
+
+  it('answers data ERPNext rejects with erp.customer.create.failed, once', async () => {
+    const c = command({ customerGroup: 'No Such Group' });
+    await handler.execute(c);
+    await handler.execute(c);
+    const events = await outboxOf(c.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.body).toMatchObject({ type: 'erp.customer.create.failed', payload: { code: 'PROVIDER_VALIDATION' } });
+    expect((events[0]!.body as { payload: { message: string } }).payload.message).toMatch(/No Such Group/);
+  });
+
+  it('commits nothing when ERPNext is down, so the retry does the work', async () => {
+    const c = command();
+    sandbox.faults.set({ failNext: { count: 1, status: 503 } });
+    await expect(handler.execute(c)).rejects.toMatchObject({ errorClass: 'server', retryable: true });
+    expect(await db.prisma.processedMessage.count({ where: { messageId: c.id } })).toBe(0);
+    expect(await outboxOf(c.id)).toHaveLength(0);
+    await handler.execute(c);
+    expect(await outboxOf(c.id)).toHaveLength(1);
+  });
+
+  it('throws (to dead-letter for redrive) when ERPNext rejects the credentials, without leaking them', async () => {
+    const wrong = new ErpNextClient({ baseUrl: sandbox.url, apiKey: 'k', apiSecret: 'wrong-secret-value', timeoutMs: 2_000 });
+    const h = new CreateCustomerHandler(moduleRef.get(IdempotentConsumer), wrong, moduleRef.get(EffectLedgerRepository), moduleRef.get(MessagePublisher));
+    const c = command();
+    const error = await h.execute(c).catch((e: unknown) => e as Error);
+    expect(error).toMatchObject({ errorClass: 'auth', retryable: false });
+    expect(JSON.stringify({ message: error.message, ...error })).not.toContain('wrong-secret-value');
+    expect(await db.prisma.processedMessage.count({ where: { messageId: c.id } })).toBe(0);
+  });
+});
