@@ -114,7 +114,7 @@ describe('CreateCustomerHandler (Postgres + ERPNext sandbox)', () => {
     const wrong = new ErpNextClient({ baseUrl: sandbox.url, apiKey: 'k', apiSecret: 'wrong-secret-value', timeoutMs: 2_000 });
     const h = new CreateCustomerHandler(moduleRef.get(IdempotentConsumer), wrong, moduleRef.get(EffectLedgerRepository), moduleRef.get(MessagePublisher));
     const c = command();
-    const error = await h.execute(c).catch((e: unknown) => e as Error);
+    const error = (await h.execute(c).then(() => undefined, (e: unknown) => e)) as Error;
     expect(error).toMatchObject({ errorClass: 'auth', retryable: false });
     expect(JSON.stringify({ message: error.message, ...error })).not.toContain('wrong-secret-value');
     expect(await db.prisma.processedMessage.count({ where: { messageId: c.id } })).toBe(0);
