@@ -116,7 +116,7 @@ describe('CreateCustomerHandler (Postgres + ERPNext sandbox)', () => {
     const c = command();
     const error = (await h.execute(c).then(() => undefined, (e: unknown) => e)) as Error;
     expect(error).toMatchObject({ errorClass: 'auth', retryable: false });
-    expect(JSON.stringify({ message: error.message, ...error })).not.toContain('wrong-secret-value');
+    expect(JSON.stringify({ ...error, message: error.message })).not.toContain('wrong-secret-value');
     expect(await db.prisma.processedMessage.count({ where: { messageId: c.id } })).toBe(0);
   });
 });
