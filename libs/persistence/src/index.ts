@@ -1,5 +1,25 @@
+export { PersistenceModule } from './persistence.module';
+export type { PersistenceModuleOptions } from './persistence.module';
+export { DatabaseUnavailableError, PrismaService } from './prisma/prisma.service';
+export type { PrismaServiceOptions, TransactionOptions, Tx } from './prisma/prisma.service';
+export { Prisma } from './generated/prisma/client';
+export type { CallRecord, DeadLetter, EffectLedger, OutboxMessage, ProcessedMessage } from './generated/prisma/client';
+
+export { OutboxRepository } from './outbox/outbox.repository';
+export type { NewOutboxRow, OutboxHeaders, OutboxRow, RelayOptions } from './outbox/outbox.types';
+export { ProcessedMessageRepository } from './processed-message/processed-message.repository';
+export { EffectLedgerRepository } from './effect-ledger/effect-ledger.repository';
+export type { EffectLedgerEntry, EffectOutcome, NewEffectLedgerRow } from './effect-ledger/effect-ledger.repository';
+export { DeadLetterRepository } from './dead-letter/dead-letter.repository';
+export type { DeadLetterQuery, NewDeadLetterRow } from './dead-letter/dead-letter.repository';
+export { CallRecordRepository } from './call-record/call-record.repository';
+export type { NewCallRecordRow } from './call-record/call-record.repository';
+
 export { applyMigrations, MigrationError, migrationStatus } from './migrations/migration.runner';
 export type { MigrationOptions, MigrationStatus } from './migrations/migration.runner';
 export { createMigration } from './migrations/migration.creator';
 export type { CreateMigrationOptions, CreateMigrationResult } from './migrations/migration.creator';
 export { DatabaseUrlError, parseDatabaseUrl, redactDatabaseUrl } from './database-url.parser';
+
+export { startEmbeddedPostgres } from './embedded/embedded-postgres.runner';
+export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded/embedded-postgres.runner';

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma } from '../generated/prisma/client';
+import { PrismaService, type Tx } from '../prisma/prisma.service';
+import type { NewOutboxRow, OutboxRow, RelayOptions } from './outbox.types';
+
+const LAST_ERROR_MAX = 2_000;
+
+@Injectable()
+export class OutboxRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Writes rows in the caller's transaction: they become visible to the relay only if it commits. */
+  async enqueue(tx: Tx, rows: NewOutboxRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await tx.outboxMessage.createMany({
+      data: rows.map((row) => ({
+        id: row.id,
+        topic: row.topic,
+        type: row.type,
+        sessionId: row.sessionId ?? null,
+        body: row.body,
+        headers: row.headers ?? {},
+        ...(row.availableAt ? { availableAt: row.availableAt } : {}),
+      })),
+    });
+  }
+
+  /**
+   * Claims up to `limit` due rows (oldest first), awaits `publish`, marks them published — all in one transaction.
+   *
+   * `FOR UPDATE SKIP LOCKED` lets several relays run side by side: a row claimed by one is invisible to the
+   * others until that transaction ends, so no row is published by two relays at once. If `publish` throws the
+   * claim rolls back (rows stay pending for the next tick), the failure is recorded on the rows in a separate
+   * statement, and the error is rethrown. A crash after the broker accepted but before commit re-publishes the
+   * rows: delivery is at-least-once, and consumers deduplicate on the message id (= row id).
+   */
+  async relayBatch(limit: number, publish: (rows: OutboxRow[]) => Promise<void>, options: RelayOptions = {}): Promise<number> {
+    let claimed: OutboxRow[] = [];
+    try {
+      return await this.prisma.transaction(
+        async (tx) => {
+          claimed = await tx.$queryRaw<OutboxRow[]>`
+            SELECT "id", "topic", "type", "sessionId", "body", "headers", "availableAt", "createdAt", "attempts"
+            FROM "outbox_message"
+            WHERE "publishedAt" IS NULL AND "availableAt" <= now()
+            ORDER BY "createdAt", "id"
+            LIMIT ${limit}
+            FOR UPDATE SKIP LOCKED`;
+          if (claimed.length === 0) return 0;
+          await publish(claimed);
+          await tx.$executeRaw`
+            UPDATE "outbox_message" SET "publishedAt" = now()
+            WHERE "id" IN (${Prisma.join(claimed.map((row) => Prisma.sql`${row.id}::uuid`))})`;
+          return claimed.length;
+        },
+        { timeoutMs: options.timeoutMs ?? 30_000 },
+      );
+    } catch (error: unknown) {
+      if (claimed.length > 0) {
+        await this.recordFailure(claimed, error).catch((recordError: unknown) => {
+          throw new AggregateError([error, recordError], 'outbox relay failed, and recording the failure failed too');
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** Rows not yet published (including those scheduled for later). */
+  pendingCount(): Promise<number> {
+    return this.prisma.outboxMessage.count({ where: { publishedAt: null } });
+  }
+
+  private async recordFailure(rows: OutboxRow[], error: unknown): Promise<void> {
+    const message = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, LAST_ERROR_MAX);
+    await this.prisma.outboxMessage.updateMany({
+      where: { id: { in: rows.map((row) => row.id) }, publishedAt: null },
+      data: { attempts: { increment: 1 }, lastError: message },
+    });
+  }
+}

@@ -1,0 +1,32 @@
+import type { Prisma } from '../generated/prisma/client';
+
+export type OutboxHeaders = Record<string, string | number | boolean>;
+
+export interface NewOutboxRow {
+  /** The envelope id; the broker messageId, so a re-relayed row is deduplicated downstream. */
+  id: string;
+  topic: string;
+  type: string;
+  sessionId?: string | null;
+  body: Prisma.InputJsonValue;
+  headers?: OutboxHeaders;
+  /** Not relayed before this instant (scheduled messages, backoff). Defaults to now. */
+  availableAt?: Date;
+}
+
+export interface OutboxRow {
+  id: string;
+  topic: string;
+  type: string;
+  sessionId: string | null;
+  body: Prisma.JsonValue;
+  headers: OutboxHeaders;
+  availableAt: Date;
+  createdAt: Date;
+  attempts: number;
+}
+
+export interface RelayOptions {
+  /** Upper bound for claim + publish + mark; the claim is rolled back and the rows released when exceeded. */
+  timeoutMs?: number;
+}

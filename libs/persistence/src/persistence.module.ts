@@ -1,0 +1,39 @@
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { CallRecordRepository } from './call-record/call-record.repository';
+import { DeadLetterRepository } from './dead-letter/dead-letter.repository';
+import { EffectLedgerRepository } from './effect-ledger/effect-ledger.repository';
+import { OutboxRepository } from './outbox/outbox.repository';
+import { PrismaService } from './prisma/prisma.service';
+import { ProcessedMessageRepository } from './processed-message/processed-message.repository';
+
+export interface PersistenceModuleOptions {
+  databaseUrl: string;
+  /** pg pool size (default 10). */
+  poolMax?: number;
+}
+
+const REPOSITORIES = [
+  OutboxRepository,
+  ProcessedMessageRepository,
+  EffectLedgerRepository,
+  DeadLetterRepository,
+  CallRecordRepository,
+];
+
+/** Global: import once in the app module; every module can then inject PrismaService and the repositories. */
+@Module({})
+export class PersistenceModule {
+  static forRoot(options: PersistenceModuleOptions): DynamicModule {
+    const prisma: Provider = {
+      provide: PrismaService,
+      // PrismaService.onApplicationShutdown disconnects (ends the pg pool) when the app closes.
+      useFactory: () => new PrismaService(options.databaseUrl, { poolMax: options.poolMax }),
+    };
+    return {
+      module: PersistenceModule,
+      global: true,
+      providers: [prisma, ...REPOSITORIES],
+      exports: [PrismaService, ...REPOSITORIES],
+    };
+  }
+}

@@ -1,0 +1,19 @@
+import { Injectable } from '@nestjs/common';
+import type { Tx } from '../prisma/prisma.service';
+
+/** Idempotent-consumer guard. */
+@Injectable()
+export class ProcessedMessageRepository {
+  /**
+   * Records that `consumer` handled `messageId`; true only for the first call that commits. Call it inside the
+   * transaction that applies the message's effects: if that transaction rolls back, the mark goes with it and
+   * the redelivery is processed. A concurrent duplicate blocks on the insert until the first one commits or
+   * rolls back, then gets the right answer.
+   */
+  async tryRecord(tx: Tx, consumer: string, messageId: string): Promise<boolean> {
+    const inserted = await tx.$executeRaw`
+      INSERT INTO "processed_message" ("consumer", "messageId") VALUES (${consumer}, ${messageId}::uuid)
+      ON CONFLICT DO NOTHING`;
+    return inserted === 1;
+  }
+}
