@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { MessageBus } from './message-bus.port';
-import { MemoryBroker, MemoryTransport } from '../transports/memory/memory.transport';
+import { type MemoryBroker, MemoryTransport } from '../transports/memory/memory.transport';
 import { RabbitMqTransport } from '../transports/rabbitmq/rabbitmq.transport';
 import { ServiceBusTransport } from '../transports/servicebus/servicebus.transport';
 
