@@ -26,7 +26,14 @@ export class DatabaseUnavailableError extends Error {
 /** Prisma Client over node-postgres (`@prisma/adapter-pg`): no Rust query engine. */
 export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   constructor(databaseUrl: string, options: PrismaServiceOptions = {}) {
-    super({ adapter: new PrismaPg({ ...parseDatabaseUrl(databaseUrl), max: options.poolMax ?? 10 }) });
+    super({
+      adapter: new PrismaPg({
+        ...parseDatabaseUrl(databaseUrl),
+        max: options.poolMax ?? 10,
+        // pg waits forever for a connection by default: with the database down, requests would hang, not fail.
+        connectionTimeoutMillis: 5_000,
+      }),
+    });
   }
 
   /** Interactive transaction: everything `fn` does through `tx` commits together or not at all. */
