@@ -53,6 +53,27 @@ describe('standalone (npm start)', () => {
     }
   });
 
+  it('answers bad requests with a stable code and a readable message, never a 5xx', async () => {
+    const key = /Bearer ([A-Za-z0-9_-]+)/.exec(junction.output())![1]!;
+    const commandsUrl = /curl -s -X POST (\S+\/commands)/.exec(junction.output())![1]!;
+    const post = (body: string, headers: Record<string, string> = {}) =>
+      fetch(commandsUrl, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers }, body });
+    const cases: Array<[Promise<Response>, number, string]> = [
+      [post('{"type":'), 400, 'MALFORMED_JSON'],
+      [post(' '.repeat(1_100_000)), 413, 'PAYLOAD_TOO_LARGE'],
+      [post('{}'), 400, 'VALIDATION_FAILED'],
+      [post('{"type":"erp.customer.created","payload":{}}'), 400, 'UNKNOWN_MESSAGE_TYPE'],
+      [post('{"type":"erp.customer.create","payload":{"customerName":"x","__proto__":{"admin":true}}}'), 400, 'MALFORMED_JSON'],
+      [post('{"type":"erp.customer.create","payload":{"customerName":"x"}}', { authorization: 'Bearer wrong-key' }), 401, 'UNAUTHORIZED'],
+      [fetch(commandsUrl.replace('/commands', '/nope')), 404, 'NOT_FOUND'],
+    ];
+    for (const [response, status, code] of cases) {
+      const res = await response;
+      expect([res.status, ((await res.json()) as { code: string }).code]).toEqual([status, code]);
+    }
+    expect(junction.output()).not.toContain('"level":"error"');
+  });
+
   it('runs the first command it prints, creating the Customer in the sandbox', async () => {
     const key = /Bearer ([A-Za-z0-9_-]+)/.exec(junction.output())![1]!;
     const commandsUrl = /curl -s -X POST (\S+\/commands)/.exec(junction.output())![1]!;

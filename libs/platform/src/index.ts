@@ -2,3 +2,4 @@ export * from './config/base-env';
 export * from './bootstrap/app-definition';
 export * from './bootstrap/start-app';
 export * from './bootstrap/run-main';
+export * from './http/http-error.filter';

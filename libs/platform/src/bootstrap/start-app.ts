@@ -6,6 +6,7 @@ import { DeadLetterRepository, PersistenceModule, PrismaService } from '@junctio
 import { createLogger, enterLogContext, HealthModule, PinoNestLogger, type ReadinessCheck } from '@junction/telemetry';
 import type { BaseEnv } from '../config/base-env';
 import type { AppDefinition } from './app-definition';
+import { HttpErrorFilter } from '../http/http-error.filter';
 
 export interface RunningApp {
   readonly name: string;
@@ -41,6 +42,7 @@ export async function startApp<E extends BaseEnv>(definition: AppDefinition<E>, 
     logger,
     abortOnError: false,
   });
+  app.useGlobalFilters(new HttpErrorFilter());
   // Every request's log lines name this app, also when seven apps share a process and Nest's static logger.
   app.getHttpAdapter().getInstance().addHook('onRequest', (_req, _reply, done) => {
     enterLogContext({ app: definition.name });
