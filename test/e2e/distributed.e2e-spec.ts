@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createMessage, type AnyMessage } from '@junction/contracts';
 import { ErpNextSandbox } from '@junction/connectors/erpnext';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { activeTraceId, withProducerSpan } from '@junction/telemetry';
 import { RabbitMqTransport, toOutgoing, type DeliveredMessage } from '@junction/messaging';
 import { createTestDatabase, rabbitMqReachable, startAppProcess, testRabbitMqUrl, waitUntil, type AppProcess, type TestDatabase } from '@junction/testing';
 
@@ -23,7 +25,10 @@ describeIfBroker('distributed: erp.customer.create over RabbitMQ and Postgres', 
   let ingress: AppProcess;
   const apiKey = `e2e-api-key-${randomUUID()}`;
 
+  const tracing = new NodeTracerProvider();
+
   beforeAll(async () => {
+    tracing.register();
     execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'ignore' });
     db = await createTestDatabase();
     const { url: erpUrl } = await sandbox.start();
@@ -47,6 +52,7 @@ describeIfBroker('distributed: erp.customer.create over RabbitMQ and Postgres', 
     await observer.close();
     await sandbox.stop();
     await db?.drop();
+    await tracing.shutdown();
     // Graceful shutdown on SIGTERM exits 0.
     expect(codes).toEqual([0, 0]);
   }, 60_000);
@@ -65,8 +71,11 @@ describeIfBroker('distributed: erp.customer.create over RabbitMQ and Postgres', 
   it('creates one Customer and emits one event when the same command is delivered twice', async () => {
     const customerName = `Acme ${run}`;
     const command = createMessage('erp.customer.create', { customerName, customerType: 'Company' }, { tenantId: 'e2e' });
-    await observer.publish([toOutgoing(command)]);
-    await observer.publish([toOutgoing(command)]);
+    const traceId = await withProducerSpan('erp.commands publish', {}, async () => {
+      await observer.publish([toOutgoing(command)]);
+      await observer.publish([toOutgoing(command)]);
+      return activeTraceId();
+    });
 
     await waitUntil(() => eventsFor(command.id).length >= 1, 20_000, 'erp.customer.created');
     // Give a duplicate every chance to show up before counting.
@@ -78,6 +87,9 @@ describeIfBroker('distributed: erp.customer.create over RabbitMQ and Postgres', 
     expect(eventsFor(command.id)).toHaveLength(1);
     expect(event!.type).toBe('erp.customer.created');
     expect(event!.body).toMatchObject({ causationId: command.id, correlationId: command.correlationId, payload: { customerName, alreadyExisted: false, erpName: customerName } });
+    // One trace from this publish, through the worker process and its outbox, to the event it sent back.
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(event!.headers.traceparent).toContain(`-${traceId}-`);
     expect(await db.prisma.effectLedger.findMany({ where: { commandId: command.id } })).toEqual([
       expect.objectContaining({ consumer: 'erp-worker', operation: 'customer.create', outcome: 'created', externalRef: customerName }),
     ]);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { parseMessage, type AnyMessage } from '@junction/contracts';
+import { parseMessage, routeOf, type AnyMessage } from '@junction/contracts';
 import { OutboxRepository, type Tx } from '@junction/persistence';
 import { withProducerSpan } from '@junction/telemetry';
 import type { MessageBus, OutgoingMessage } from '../bus/message-bus.port';
@@ -21,17 +21,19 @@ export class MessagePublisher {
   ) {}
 
   async publish(messages: readonly AnyMessage[]): Promise<void> {
-    const outgoing = messages.map((m) => toOutgoing(assertValid(m)));
-    await withProducerSpan(`${outgoing[0]?.topic ?? 'none'} publish`, { 'messaging.batch.message_count': String(outgoing.length) }, async (headers) =>
-      this.bus.publish(outgoing.map((m) => ({ ...m, headers: { ...m.headers, ...headers } }))),
-    );
+    await inProducerSpan(messages, () => this.bus.publish(messages.map((m) => toOutgoing(m))));
   }
 
-  /** Written with `tx`; relayed after it commits. Call `relay.wake()` (done by IdempotentConsumer) after commit. */
+  /**
+   * Written with `tx`; relayed after it commits. The trace context stored with each row is that of a PRODUCER
+   * span opened now, so the consumer's span continues the business transaction's trace, not the relay's.
+   */
   async enqueue(tx: Tx, messages: readonly AnyMessage[], options: { availableAt?: Date } = {}): Promise<void> {
-    await this.outbox.enqueue(
-      tx,
-      messages.map((m) => outboxRow(toOutgoing(assertValid(m)), options.availableAt)),
+    await inProducerSpan(messages, () =>
+      this.outbox.enqueue(
+        tx,
+        messages.map((m) => outboxRow(toOutgoing(m), options.availableAt)),
+      ),
     );
   }
 
@@ -45,10 +47,16 @@ function outboxRow(m: OutgoingMessage, availableAt?: Date) {
   return { id: m.messageId, topic: m.topic, type: m.type, sessionId: m.sessionId, body: m.body as never, headers: { ...m.headers }, availableAt };
 }
 
-/** Producers validate too: a message built by hand (not through createMessage) is checked before it leaves. */
-function assertValid(message: AnyMessage): AnyMessage {
+/** Validates (producers parse too), then runs `send` inside one PRODUCER span named after the first topic. */
+function inProducerSpan(messages: readonly AnyMessage[], send: () => Promise<void>): Promise<void> {
+  for (const message of messages) assertValid(message);
+  const topic = messages[0] ? routeOf(messages[0]).topic : 'none';
+  return withProducerSpan(`${topic} publish`, { 'messaging.destination.name': topic, 'messaging.batch.message_count': String(messages.length) }, send);
+}
+
+/** A message built by hand (not through createMessage) is checked before it leaves. */
+function assertValid(message: AnyMessage): void {
   const parsed = parseMessage(message);
   if (!parsed.ok) throw new Error(`refusing to publish an invalid ${message.type}: ${parsed.code}: ${parsed.reason}`);
-  return parsed.message;
 }
 
