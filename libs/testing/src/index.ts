@@ -2,6 +2,6 @@ export { resolvePostgres } from './postgres/postgres.resolver';
 export type { PostgresSource, ResolvedPostgres } from './postgres/postgres.resolver';
 export { createTestDatabase } from './postgres/test-database.factory';
 export type { TestDatabase } from './postgres/test-database.factory';
-export { rabbitMqReachable, testRabbitMqUrl } from './rabbitmq/rabbitmq.probe';
+export { closeRabbitMqConnection, rabbitMqCtlAvailable, rabbitMqReachable, testRabbitMqUrl } from './rabbitmq/rabbitmq.probe';
 export { freePort, startAppProcess, waitUntil } from './processes/app-process';
 export type { AppProcess } from './processes/app-process';

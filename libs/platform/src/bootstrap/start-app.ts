@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Logger, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -25,7 +26,8 @@ export interface StartOptions {
 
 export async function startApp<E extends BaseEnv>(definition: AppDefinition<E>, env: E, options: StartOptions = {}): Promise<RunningApp> {
   const logger = new PinoNestLogger(createLogger({ service: definition.name, level: env.LOG_LEVEL }));
-  const bus = options.bus ?? createBus(busSettings(env, definition.name), new Logger('MessageBus'));
+  // The broker shows this name in its connection list: which app, which process.
+  const bus = options.bus ?? createBus(busSettings(env, `${definition.name}@${hostname()}:${process.pid}`), new Logger('MessageBus'));
   if (!env.DATABASE_URL) throw new Error('DATABASE_URL is required');
 
   @Module({

@@ -50,12 +50,16 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const response = error.getResponse();
-      if (typeof response === 'object' && response !== null && typeof (response as HttpErrorBody).code === 'string') {
-        const { code, message } = response as HttpErrorBody;
-        return { status, body: { code, message: String(message) } };
+      if (typeof response === 'string') return { status, body: { code: codeFor(status), message: response } };
+      const r = response as { code?: unknown; message?: unknown; statusCode?: unknown; error?: unknown };
+      if (typeof r.code === 'string') return { status, body: { code: r.code, message: String(r.message) } };
+      // Nest's default shape ({statusCode, message, error}) becomes ours; any other body (e.g. the health
+      // report behind a 503) was built on purpose and goes out unchanged.
+      if ('statusCode' in r) {
+        const message = Array.isArray(r.message) ? r.message.join('; ') : String(r.message ?? error.message);
+        return { status, body: { code: codeFor(status), message } };
       }
-      const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? error.message);
-      return { status, body: { code: STATUS_CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST'), message } };
+      return { status, body: response as HttpErrorBody };
     }
     return { status: 500, body: { code: 'INTERNAL', message: 'internal error; see the logs' } };
   }
@@ -66,4 +70,8 @@ function fastifyError(error: unknown): { status: number; body: HttpErrorBody } |
   if (typeof e?.code !== 'string' || typeof e.statusCode !== 'number') return undefined;
   const code = FASTIFY_CODES[e.code];
   return code ? { status: e.statusCode, body: { code, message: String(e.message) } } : undefined;
+}
+
+function codeFor(status: number): string {
+  return STATUS_CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST');
 }

@@ -20,3 +20,22 @@ export function rabbitMqReachable(suite: string, url = testRabbitMqUrl): boolean
     return false;
   }
 }
+
+/** rabbitmqctl can force-close one connection (as a broker restart does) only on the broker's own machine. */
+export function rabbitMqCtlAvailable(url = testRabbitMqUrl): boolean {
+  if (!/@(127\.0\.0\.1|localhost)(:|\/|$)/.test(url)) return false;
+  try {
+    execFileSync('rabbitmqctl', ['-q', 'status'], { timeout: 15_000, stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Closes the broker connection whose client-provided name is `name`, as a broker restart would. */
+export function closeRabbitMqConnection(name: string): void {
+  const listing = execFileSync('rabbitmqctl', ['-q', '--no-table-headers', 'list_connections', 'pid', 'client_properties']).toString();
+  const line = listing.split('\n').find((l) => l.includes(`"${name}"`));
+  if (!line) throw new Error(`no broker connection named ${name}`);
+  execFileSync('rabbitmqctl', ['-q', 'close_connection', line.split('\t')[0]!, 'junction test: simulated broker restart']);
+}

@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { connect } from 'amqplib';
-import { rabbitMqReachable, testRabbitMqUrl } from '@junction/testing';
+import { closeRabbitMqConnection, rabbitMqCtlAvailable, rabbitMqReachable, testRabbitMqUrl } from '@junction/testing';
 import type { DeliveredMessage, OutgoingMessage, SubscriptionSpec } from '../../bus/message-bus.port';
 import { complete } from '../../bus/settlement';
 import { describeBusConformance, waitFor } from '../../../test/bus.conformance';
@@ -9,17 +8,6 @@ import { RabbitHeaders } from './rabbitmq.names';
 import { RabbitMqTransport } from './rabbitmq.transport';
 
 const url = testRabbitMqUrl;
-
-/** rabbitmqctl can force-close one connection (as a broker restart does) only on the broker's own machine. */
-function rabbitmqctlAvailable(): boolean {
-  if (!/@(127\.0\.0\.1|localhost)(:|\/|$)/.test(url)) return false;
-  try {
-    execFileSync('rabbitmqctl', ['-q', 'status'], { timeout: 15_000, stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const reachable = rabbitMqReachable('the RabbitMQ transport tests', url);
 const describeIfBroker = reachable ? describe : describe.skip;
@@ -198,7 +186,7 @@ describeIfBroker('RabbitMqTransport', () => {
       expect(b.health()).toEqual({ up: true });
     });
 
-    (rabbitmqctlAvailable() ? it : it.skip)('recovers from a connection the broker closed: health down, publish rejects, then both come back', async () => {
+    (rabbitMqCtlAvailable(url) ? it : it.skip)('recovers from a connection the broker closed: health down, publish rejects, then both come back', async () => {
       const connectionName = `junction-test-${randomUUID()}`;
       const b = await bus({ connectionName, reconnect: { initialDelayMs: 600, maxDelayMs: 2_000 } });
       const t = topic();
@@ -212,7 +200,7 @@ describeIfBroker('RabbitMqTransport', () => {
       await waitFor(() => received.includes(before.messageId));
       expect(b.health()).toEqual({ up: true });
 
-      closeConnectionNamed(connectionName);
+      closeRabbitMqConnection(connectionName);
       await waitFor(() => !b.health().up);
       expect(b.health().detail).toMatch(/connection lost/);
       await expect(b.publish([message(t, 're.x', {})])).rejects.toThrow(/unavailable/);
@@ -225,12 +213,6 @@ describeIfBroker('RabbitMqTransport', () => {
   });
 });
 
-function closeConnectionNamed(name: string): void {
-  const listing = execFileSync('rabbitmqctl', ['-q', '--no-table-headers', 'list_connections', 'pid', 'client_properties']).toString();
-  const line = listing.split('\n').find((l) => l.includes(`"${name}"`));
-  if (!line) throw new Error(`no broker connection named ${name}`);
-  execFileSync('rabbitmqctl', ['-q', 'close_connection', line.split('\t')[0]!, 'junction test: simulated broker restart']);
-}
 
 async function withRawChannel(work: (ch: import('amqplib').Channel) => Promise<void>): Promise<void> {
   const conn = await connect(url);
