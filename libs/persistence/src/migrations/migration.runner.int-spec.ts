@@ -1,18 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { resolvePostgres, type ResolvedPostgres } from '@junction/testing';
+import { resolvePostgres, withPgClient as sql, type ResolvedPostgres } from '@junction/testing';
 import { applyMigrations, migrationStatus } from './migration.runner';
 import { findPrismaPaths, listMigrationNames } from './migrations-folder.reader';
 
-async function sql<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 describe('migration runner (schema-engine-wasm, no Rust engine)', () => {
   let server: ResolvedPostgres;

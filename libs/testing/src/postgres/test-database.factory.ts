@@ -32,7 +32,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = withDatabase(resolved.url, name);
   let prisma: PrismaService;
   try {
-    await admin(resolved.url, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`));
+    await withPgClient(resolved.url, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`));
     await applyMigrations(url);
     prisma = new PrismaService(url, { poolMax: 5 });
   } catch (error: unknown) {
@@ -56,7 +56,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 async function dropDatabase(resolved: ResolvedPostgres, name: string): Promise<void> {
   try {
     // FORCE: a test that leaked a connection must not leave the database behind.
-    await admin(resolved.url, (client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`));
+    await withPgClient(resolved.url, (client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`));
   } finally {
     if (--openDatabases === 0) {
       server = undefined;
@@ -65,7 +65,8 @@ async function dropDatabase(resolved: ResolvedPostgres, name: string): Promise<v
   }
 }
 
-async function admin<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+/** Runs `work` on a fresh connection to `url`, closed afterwards (for DDL and assertions outside Prisma). */
+export async function withPgClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
