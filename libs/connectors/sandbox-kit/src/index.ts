@@ -1,0 +1,2 @@
+export * from './sandbox-faults';
+export * from './sandbox-server';

@@ -1,0 +1,122 @@
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SandboxFaults } from './sandbox-faults';
+
+export interface SandboxRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+export interface SandboxResponse {
+  status: number;
+  /** Serialized as JSON unless `raw` is given. */
+  body?: unknown;
+  raw?: string;
+  headers?: Record<string, string>;
+}
+
+export interface SandboxRequestRecord {
+  at: Date;
+  method: string;
+  path: string;
+  /** null while the request hangs or when its connection was reset. */
+  status: number | null;
+}
+
+/**
+ * The HTTP plumbing every provider sandbox shares: start on a port (0 = ephemeral), stop (releasing hung
+ * requests), a request log, fault injection before routing, JSON responses. A provider implements `handle`
+ * and keeps its own side-effect ledger.
+ */
+export abstract class SandboxServer {
+  readonly requests: SandboxRequestRecord[] = [];
+  readonly faults: SandboxFaults;
+  private server?: Server;
+  private readonly hung = new Set<ServerResponse>();
+
+  protected constructor(options: { random?: () => number } = {}) {
+    this.faults = new SandboxFaults(options.random);
+  }
+
+  /** Answers one request after faults were applied. */
+  protected abstract handle(request: SandboxRequest): Promise<SandboxResponse> | SandboxResponse;
+
+  /** The body of an injected failure (provider-specific shapes welcome). */
+  protected faultResponse(status: number, retryAfter?: string): SandboxResponse {
+    return { status, body: { error: status === 429 ? 'rate limited' : 'unavailable' }, headers: retryAfter ? { 'retry-after': retryAfter } : {} };
+  }
+
+  async start(port = 0, host = '127.0.0.1'): Promise<{ url: string }> {
+    if (this.server) throw new Error(`${this.constructor.name} already started`);
+    const server = createServer((req, res) => {
+      this.dispatch(req, res).catch((error: unknown) => {
+        if (!res.headersSent) this.write(res, { status: 500, body: { error: error instanceof Error ? error.message : String(error) } });
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    this.server = server;
+    return { url: this.url };
+  }
+
+  get url(): string {
+    if (!this.server) throw new Error(`${this.constructor.name} not started`);
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    for (const res of this.hung) res.destroy();
+    this.hung.clear();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Forgets the request log and faults; subclasses also clear their state and ledger. */
+  reset(): void {
+    this.requests.length = 0;
+    this.faults.clear();
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const record: SandboxRequestRecord = { at: new Date(), method: (req.method ?? 'GET').toUpperCase(), path: url.pathname, status: null };
+    this.requests.push(record);
+    res.on('finish', () => (record.status = res.statusCode));
+
+    const fault = this.faults.take(url.pathname);
+    if (fault.kind === 'hang') {
+      this.hung.add(res);
+      res.on('close', () => this.hung.delete(res));
+      return;
+    }
+    if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
+    if (fault.kind === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault.kind === 'fail') return this.write(res, this.faultResponse(fault.status, fault.retryAfter));
+
+    const body = await readBody(req);
+    this.write(res, await this.handle({ method: record.method, url, headers: req.headers, body }));
+  }
+
+  private write(res: ServerResponse, response: SandboxResponse): void {
+    const text = response.raw ?? (response.body === undefined ? '' : JSON.stringify(response.body));
+    const type = response.raw === undefined && response.body !== undefined ? { 'content-type': 'application/json; charset=utf-8' } : {};
+    res.writeHead(response.status, { ...type, ...response.headers });
+    res.end(text);
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
