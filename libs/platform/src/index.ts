@@ -3,3 +3,4 @@ export * from './bootstrap/app-definition';
 export * from './bootstrap/start-app';
 export * from './bootstrap/run-main';
 export * from './http/http-error.filter';
+export * from './resilience/bus-call-observer';

@@ -12,6 +12,11 @@ export const envelopeSchema = z.object({
   correlationId: z.string().min(1).max(200),
   causationId: z.string().min(1).max(200).optional(),
   occurredAt: z.iso.datetime({ offset: true }),
+  /**
+   * Optional: by when the sender needs the effect. Workers pass it to the resilience pipeline as the total
+   * deadline of the provider calls; past it they stop retrying.
+   */
+  deadline: z.iso.datetime({ offset: true }).optional(),
   payload: z.unknown(),
 });
 

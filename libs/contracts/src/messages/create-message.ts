@@ -8,6 +8,7 @@ export interface CreateMessageOptions {
   causationId?: string;
   id?: string;
   occurredAt?: Date;
+  deadline?: Date;
 }
 
 /** Producers' side: parses (throws on invalid input) so nothing invalid ever reaches the broker. */
@@ -26,6 +27,7 @@ export function createMessage<T extends MessageType>(
     correlationId: options.correlationId ?? id,
     causationId: options.causationId,
     occurredAt: (options.occurredAt ?? new Date()).toISOString(),
+    deadline: options.deadline?.toISOString(),
     payload: definition.payload.parse(payload),
   });
   return envelope as MessageOf<T>;

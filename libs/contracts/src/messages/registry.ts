@@ -3,6 +3,7 @@ import { envelopeSchema, type Envelope } from '../envelope/envelope.schema';
 import { ErrorCodes, type ErrorCode } from '../errors/error-codes';
 import type { MessageDefinition, PayloadOf } from './define-message';
 import { erpCustomerCreate, erpCustomerCreated, erpCustomerCreateFailed } from './erp.messages';
+import { integrationCallRecorded } from './integration.messages';
 
 /**
  * Every message Junction knows. A type string appears here exactly once.
@@ -13,6 +14,7 @@ export const Messages = {
   [erpCustomerCreate.type]: erpCustomerCreate,
   [erpCustomerCreated.type]: erpCustomerCreated,
   [erpCustomerCreateFailed.type]: erpCustomerCreateFailed,
+  [integrationCallRecorded.type]: integrationCallRecorded,
 } as const;
 
 export type MessageType = keyof typeof Messages;

@@ -10,6 +10,8 @@ export const acceptCommandSchema = z.strictObject({
   id: z.uuid().optional(),
   correlationId: z.string().min(1).max(200).optional(),
   tenantId: z.string().min(1).max(100).optional(),
+  /** By when the effect is needed; workers stop retrying provider calls past it. */
+  deadline: z.iso.datetime({ offset: true }).optional(),
 });
 
 export type AcceptedCommand = { id: string; type: string; topic: string; correlationId: string; duplicate: boolean };
@@ -29,11 +31,11 @@ export class AcceptCommandHandler {
   async execute(body: unknown, defaultTenant: string): Promise<AcceptedCommand> {
     const request = acceptCommandSchema.safeParse(body);
     if (!request.success) throw invalid(formatIssues(request.error));
-    const { type, payload, id, correlationId, tenantId } = request.data;
+    const { type, payload, id, correlationId, tenantId, deadline } = request.data;
     if (!isMessageType(type) || Messages[type].kind !== 'command') {
       throw new BadRequestException({ code: 'UNKNOWN_MESSAGE_TYPE', message: `"${type}" is not a command type` });
     }
-    const message = this.build(type, payload, { id, correlationId, tenantId: tenantId ?? defaultTenant });
+    const message = this.build(type, payload, { id, correlationId, tenantId: tenantId ?? defaultTenant, deadline: deadline ? new Date(deadline) : undefined });
     const accepted = { id: message.id, type, topic: Messages[type].topic, correlationId: message.correlationId };
     try {
       await this.prisma.transaction((tx) => this.publisher.enqueue(tx, [message]));
@@ -45,7 +47,7 @@ export class AcceptCommandHandler {
     return { ...accepted, duplicate: false };
   }
 
-  private build(type: MessageType, payload: unknown, options: { id?: string; correlationId?: string; tenantId: string }): AnyMessage {
+  private build(type: MessageType, payload: unknown, options: { id?: string; correlationId?: string; tenantId: string; deadline?: Date }): AnyMessage {
     try {
       return createMessage(type, payload as never, options) as AnyMessage;
     } catch (error) {
