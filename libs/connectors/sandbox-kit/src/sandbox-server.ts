@@ -25,6 +25,15 @@ export interface SandboxRequestRecord {
   status: number | null;
 }
 
+export interface SandboxServerOptions {
+  /** For ratio-based faults (errorRatio, resetRatio); inject for deterministic tests. */
+  random?: () => number;
+  /** Timestamps request records; providers use it for rate-limit windows so tests can move time. */
+  now?: () => Date;
+  /** Bodies are truncated beyond this (default 1 MiB), so a runaway client cannot exhaust memory. */
+  maxBodyBytes?: number;
+}
+
 /**
  * The HTTP plumbing every provider sandbox shares: start on a port (0 = ephemeral), stop (releasing hung
  * requests), a request log, fault injection before routing, JSON responses. A provider implements `handle`
@@ -35,9 +44,14 @@ export abstract class SandboxServer {
   readonly faults: SandboxFaults;
   private server?: Server;
   private readonly hung = new Set<ServerResponse>();
+  /** Private under an unlikely name so subclasses can keep their own `now`. */
+  private readonly recordClock: () => Date;
+  private readonly maxBodyBytes: number;
 
-  protected constructor(options: { random?: () => number } = {}) {
+  protected constructor(options: SandboxServerOptions = {}) {
     this.faults = new SandboxFaults(options.random);
+    this.recordClock = options.now ?? (() => new Date());
+    this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   }
 
   /** Answers one request after faults were applied. */
@@ -86,7 +100,7 @@ export abstract class SandboxServer {
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sandbox');
-    const record: SandboxRequestRecord = { at: new Date(), method: (req.method ?? 'GET').toUpperCase(), path: url.pathname, status: null };
+    const record: SandboxRequestRecord = { at: this.recordClock(), method: (req.method ?? 'GET').toUpperCase(), path: url.pathname, status: null };
     this.requests.push(record);
     res.on('finish', () => (record.status = res.statusCode));
 
@@ -103,11 +117,13 @@ export abstract class SandboxServer {
     }
     if (fault.kind === 'fail') return this.write(res, this.faultResponse(fault.status, fault.retryAfter));
 
-    const body = await readBody(req);
+    const body = await readBody(req, this.maxBodyBytes);
     this.write(res, await this.handle({ method: record.method, url, headers: req.headers, body }));
   }
 
   private write(res: ServerResponse, response: SandboxResponse): void {
+    // The client may have gone (timeout, abort) or the sandbox stopped while the handler ran.
+    if (res.headersSent || res.destroyed) return;
     const text = response.raw ?? (response.body === undefined ? '' : JSON.stringify(response.body));
     const type = response.raw === undefined && response.body !== undefined ? { 'content-type': 'application/json; charset=utf-8' } : {};
     res.writeHead(response.status, { ...type, ...response.headers });
@@ -115,8 +131,13 @@ export abstract class SandboxServer {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) break;
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
