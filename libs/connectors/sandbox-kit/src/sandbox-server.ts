@@ -112,7 +112,8 @@ export abstract class SandboxServer {
     }
     if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
     if (fault.kind === 'reset') {
-      req.socket.destroy();
+      // An RST, not a FIN: the client sees ECONNRESET, as when a load balancer or a crashed peer drops it.
+      req.socket.resetAndDestroy();
       return;
     }
     if (fault.kind === 'fail') return this.write(res, this.faultResponse(fault.status, fault.retryAfter));
