@@ -198,4 +198,59 @@ describe('ErpNextSandbox (raw HTTP)', () => {
     await call('GET', '/api/method/frappe.auth.get_logged_user');
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
   });
+
+  describe('faults from the shared kit', () => {
+    function sandboxWith(randoms: number[]) {
+      const queue = [...randoms];
+      return new ErpNextSandbox({ random: () => queue.shift() ?? 1 });
+    }
+
+    it('answers errorRatio with nginx-shaped 5xx for the requests the random picks', async () => {
+      // One draw per request for errorRatio (resetRatio is unset, so it draws nothing).
+      const flaky = sandboxWith([0.1, 0.9, 0.49, 0.5]);
+      const { url: flakyUrl } = await flaky.start();
+      try {
+        flaky.faults.set({ errorRatio: 0.5, errorStatus: 502 });
+        const statuses: number[] = [];
+        let html = '';
+        for (let i = 0; i < 4; i += 1) {
+          const res = await request(`${flakyUrl}/api/method/frappe.auth.get_logged_user`, { headers: { authorization: AUTH } });
+          const text = await res.body.text();
+          statuses.push(res.statusCode);
+          if (res.statusCode === 502) html = text;
+        }
+        expect(statuses).toEqual([502, 200, 502, 200]);
+        expect(html).toContain('<center>nginx</center>');
+        expect(flaky.requests.map((r) => r.status)).toEqual([502, 200, 502, 200]);
+      } finally {
+        await flaky.stop();
+      }
+    });
+
+    it('destroys the connection for resetRatio: the client sees ECONNRESET and nothing is created', async () => {
+      const resetting = sandboxWith([0.0]);
+      const { url: resetUrl } = await resetting.start();
+      try {
+        resetting.faults.set({ resetRatio: 0.3 });
+        const attempt = request(`${resetUrl}/api/resource/Customer`, {
+          method: 'POST',
+          headers: { authorization: AUTH, 'content-type': 'application/json' },
+          body: JSON.stringify({ customer_name: 'Never' }),
+        });
+        await expect(attempt).rejects.toMatchObject({ code: 'ECONNRESET' });
+        expect(resetting.ledger).toHaveLength(0);
+        expect(resetting.requests).toEqual([expect.objectContaining({ method: 'POST', status: null })]);
+      } finally {
+        await resetting.stop();
+      }
+    });
+
+    it('limits faults to the configured paths', async () => {
+      sandbox.faults.set({ failNext: { count: 5, status: 503 }, paths: ['/api/resource/'] });
+      expect((await call('GET', '/api/method/frappe.auth.get_logged_user')).status).toBe(200);
+      const res = await request(`${url}/api/resource/Customer`, { headers: { authorization: AUTH } });
+      expect([res.statusCode, res.headers['content-type']]).toEqual([503, 'text/html']);
+      await res.body.dump();
+    });
+  });
 });

@@ -2,13 +2,13 @@
  * A faithful fake of a Frappe/ERPNext site's REST API (facts in /work/shared/PROVIDERS.md), on node:http.
  * Serves tests, benchmarks, chaos runs and the standalone demo; never used when real credentials exist.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
+import { SandboxServer, type SandboxRequest, type SandboxResponse } from '@junction/connectors/sandbox-kit';
 import { buildCustomer, type DuplicateNaming } from './customer.doctype';
 import { FrappeErrors, frappeThrow, serverMessages, type FrappeError } from './frappe-responses';
 import { parseListQuery, QueryError, runListQuery, type Doc } from './frappe-query';
-import { SandboxFaults } from './sandbox-faults';
+
+export type { SandboxRequestRecord } from '@junction/connectors/sandbox-kit';
 
 export interface ErpNextSandboxOptions {
   apiKey?: string;
@@ -19,6 +19,8 @@ export interface ErpNextSandboxOptions {
   customerGroups?: string[];
   territories?: string[];
   now?: () => Date;
+  /** For ratio faults (errorRatio, resetRatio); inject for deterministic tests. */
+  random?: () => number;
 }
 
 export interface SandboxLedgerEntry {
@@ -30,16 +32,7 @@ export interface SandboxLedgerEntry {
   action: 'created';
 }
 
-export interface SandboxRequestRecord {
-  at: Date;
-  method: string;
-  path: string;
-  /** null while unanswered (or forever, for a hung request). */
-  status: number | null;
-}
-
 const DOCTYPES = new Set(['Customer']);
-const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Frappe datetimes: site-local, no zone, microseconds. */
 function frappeDatetime(d: Date, micros: number): string {
@@ -53,10 +46,8 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export class ErpNextSandbox {
+export class ErpNextSandbox extends SandboxServer {
   readonly ledger: SandboxLedgerEntry[] = [];
-  readonly requests: SandboxRequestRecord[] = [];
-  readonly faults = new SandboxFaults();
 
   private readonly apiKey: string;
   private readonly apiSecret: string;
@@ -69,10 +60,9 @@ export class ErpNextSandbox {
   private readonly docs = new Map<string, Map<string, Doc>>();
   private readonly seqOf = new WeakMap<Doc, number>();
   private seq = 0;
-  private server?: Server;
-  private readonly hung = new Set<ServerResponse>();
 
   constructor(options: ErpNextSandboxOptions = {}) {
+    super({ random: options.random, now: options.now });
     this.apiKey = options.apiKey ?? 'sandbox-key';
     this.apiSecret = options.apiSecret ?? 'sandbox-secret';
     this.user = options.user ?? 'Administrator';
@@ -82,43 +72,11 @@ export class ErpNextSandbox {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** Binds loopback by default; pass '0.0.0.0' to serve other containers. */
-  async start(port = 0, host = '127.0.0.1'): Promise<{ url: string }> {
-    if (this.server) throw new Error('ErpNextSandbox already started');
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((error: unknown) => {
-        this.send(res, FrappeErrors.internal('Exception', error instanceof Error ? error.message : String(error)));
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => resolve());
-    });
-    this.server = server;
-    return { url: this.url };
-  }
-
-  get url(): string {
-    if (!this.server) throw new Error('ErpNextSandbox not started');
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    for (const res of this.hung) res.destroy();
-    this.hung.clear();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
   /** Forgets documents, ledger, request log and faults; keeps the server running. */
-  reset(): void {
+  override reset(): void {
+    super.reset();
     this.docs.clear();
     this.ledger.length = 0;
-    this.requests.length = 0;
-    this.faults.clear();
   }
 
   /** Documents of a DocType, oldest first (for assertions; not an HTTP route). */
@@ -126,30 +84,13 @@ export class ErpNextSandbox {
     return [...(this.docs.get(doctype)?.values() ?? [])].map((d) => ({ ...d }));
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://sandbox');
-    const method = (req.method ?? 'GET').toUpperCase();
-    const record: SandboxRequestRecord = { at: this.now(), method, path: url.pathname, status: null };
-    this.requests.push(record);
-    res.on('finish', () => {
-      record.status = res.statusCode;
-    });
-
-    const fault = this.faults.take();
-    if (fault.kind === 'hang') {
-      this.hung.add(res);
-      res.on('close', () => this.hung.delete(res));
-      return;
-    }
-    if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
-    if (fault.kind === 'fail') return this.sendFault(res, fault.status, fault.retryAfter);
-
-    const body = await this.readBody(req);
+  protected handle(request: SandboxRequest): SandboxResponse {
     try {
-      this.send(res, this.route(method, url, req.headers.authorization, req.headers['content-type'], body));
+      const { method, url, headers, body } = request;
+      return json(this.route(method, url, headers.authorization, headers['content-type'], body));
     } catch (error) {
-      if (error instanceof QueryError) return this.send(res, error.frappe);
-      throw error;
+      if (error instanceof QueryError) return json(error.frappe);
+      return json(FrappeErrors.internal('Exception', error instanceof Error ? error.message : String(error)));
     }
   }
 
@@ -275,40 +216,24 @@ export class ErpNextSandbox {
     return parsed as Record<string, unknown>;
   }
 
-  private async readBody(req: IncomingMessage): Promise<string> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_BODY_BYTES) break;
-      chunks.push(chunk as Buffer);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-  }
-
-  private sendFault(res: ServerResponse, status: number, retryAfter?: string): void {
-    if (status === 429) {
-      return this.send(res, FrappeErrors.tooManyRequests(retryAfter));
-    }
+  /** Injected failures keep the shapes a client meets in production: Frappe's limiter, nginx for outages. */
+  protected override faultResponse(status: number, retryAfter?: string): SandboxResponse {
+    if (status === 429) return json(FrappeErrors.tooManyRequests(retryAfter));
     const headers: Record<string, string> = retryAfter === undefined ? {} : { 'retry-after': retryAfter };
     if (status >= 502 && status <= 504) {
       // Real outages are answered by the reverse proxy in front of gunicorn: HTML, not Frappe JSON.
       const reason = { 502: 'Bad Gateway', 503: 'Service Temporarily Unavailable', 504: 'Gateway Time-out' }[status];
-      res.writeHead(status, { 'content-type': 'text/html', ...headers });
-      res.end(`<html>\r\n<head><title>${status} ${reason}</title></head>\r\n<body>\r\n<center><h1>${status} ${reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`);
-      return;
+      return {
+        status,
+        headers: { 'content-type': 'text/html', ...headers },
+        raw: `<html>\r\n<head><title>${status} ${reason}</title></head>\r\n<body>\r\n<center><h1>${status} ${reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
+      };
     }
-    this.send(res, { status, body: { exc_type: 'Exception', exception: `Injected fault ${status}` }, headers });
+    return json({ status, body: { exc_type: 'Exception', exception: `Injected fault ${status}` }, headers });
   }
+}
 
-  private send(res: ServerResponse, reply: { status: number; body: unknown; headers?: Record<string, string> }): void {
-    if (res.headersSent || res.destroyed) return;
-    const payload = JSON.stringify(reply.body);
-    res.writeHead(reply.status, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(payload),
-      ...reply.headers,
-    });
-    res.end(payload);
-  }
+/** Frappe answers `application/json` without a charset. */
+function json(reply: { status: number; body: unknown; headers?: Record<string, string> }): SandboxResponse {
+  return { status: reply.status, body: reply.body, headers: { 'content-type': 'application/json', ...reply.headers } };
 }
