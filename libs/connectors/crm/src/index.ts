@@ -1,0 +1,10 @@
+export { CrmSandbox, CRM_SANDBOX_TOKEN } from './sandbox/crm.sandbox';
+export type { CrmSandboxOptions, CrmLedgerEntry } from './sandbox/crm.sandbox';
+export type { CrmObject, CrmObjectType } from './sandbox/crm-objects';
+export { LIFECYCLE_STAGES } from './sandbox/crm-objects';
+export type { CrmRateLimitConfig } from './sandbox/crm-rate-limit';
+export { DEFAULT_PIPELINES } from './sandbox/deal-pipelines';
+export type { Pipeline, PipelineStage } from './sandbox/deal-pipelines';
+export type { HubSpotCategory, HubSpotErrorBody, HubSpotErrorDetail } from './sandbox/hubspot-errors';
+export { SEARCH_LIMITS, SEARCH_OPERATORS } from './sandbox/crm-search';
+export type { SearchOperator } from './sandbox/crm-search';
