@@ -23,3 +23,8 @@ export { DatabaseUrlError, parseDatabaseUrl, redactDatabaseUrl } from './databas
 
 export { startEmbeddedPostgres } from './embedded/embedded-postgres.runner';
 export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded/embedded-postgres.runner';
+
+export { PostgresRateLimiter } from './rate-limit/postgres-rate-limiter';
+export type { PostgresRateLimiterOptions } from './rate-limit/postgres-rate-limiter';
+export { RateLimitBucketRepository } from './rate-limit/rate-limit-bucket.repository';
+export type { QuotaWindow, RateLimitBucketKey, TakeResult } from './rate-limit/rate-limit-bucket.repository';
