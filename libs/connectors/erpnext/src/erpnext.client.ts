@@ -15,6 +15,12 @@ interface Call {
   path: string;
   query?: Record<string, string>;
   body?: unknown;
+  signal?: AbortSignal;
+}
+
+/** Per call: the resilience pipeline's per-attempt signal (attempt timeout, deadline, caller cancellation). */
+export interface ErpNextCallOptions {
+  signal?: AbortSignal;
 }
 
 export class ErpNextClient {
@@ -33,8 +39,8 @@ export class ErpNextClient {
   }
 
   /** Cheap auth probe: the user the API key belongs to. */
-  async getLoggedUser(): Promise<string> {
-    const body = await this.call({ operation: 'getLoggedUser', method: 'GET', path: '/api/method/frappe.auth.get_logged_user' });
+  async getLoggedUser(options: ErpNextCallOptions = {}): Promise<string> {
+    const body = await this.call({ operation: 'getLoggedUser', method: 'GET', path: '/api/method/frappe.auth.get_logged_user', signal: options.signal });
     return String(this.field(body, 'message', 'getLoggedUser'));
   }
 
@@ -42,8 +48,9 @@ export class ErpNextClient {
    * Exact match on customer_name. Case-insensitive on a real site (MariaDB *_ci collation), so "acme"
    * finds "Acme". With several matches the oldest-first order is not guaranteed; callers get one.
    */
-  async findCustomerByName(customerName: string): Promise<ErpNextCustomerRef | null> {
+  async findCustomerByName(customerName: string, options: ErpNextCallOptions = {}): Promise<ErpNextCustomerRef | null> {
     const body = await this.call({
+      signal: options.signal,
       operation: 'findCustomerByName',
       method: 'GET',
       path: '/api/resource/Customer',
@@ -60,8 +67,8 @@ export class ErpNextClient {
   }
 
   /** Inserts a Customer. Not idempotent: with default naming ERPNext renames a duplicate to "<name> - 1". */
-  async createCustomer(input: ErpNextCustomerInput): Promise<ErpNextCustomerRef> {
-    const body = await this.call({ operation: 'createCustomer', method: 'POST', path: '/api/resource/Customer', body: input });
+  async createCustomer(input: ErpNextCustomerInput, options: ErpNextCallOptions = {}): Promise<ErpNextCustomerRef> {
+    const body = await this.call({ operation: 'createCustomer', method: 'POST', path: '/api/resource/Customer', body: input, signal: options.signal });
     const data = this.field(body, 'data', 'createCustomer') as Partial<ErpNextCustomerRef> | null;
     if (!data || typeof data !== 'object' || typeof data.name !== 'string') throw this.malformed('createCustomer');
     return { name: data.name, customer_name: String(data.customer_name ?? input.customer_name) };
@@ -82,8 +89,9 @@ export class ErpNextClient {
         headers,
         body: call.body === undefined ? undefined : JSON.stringify(call.body),
         dispatcher: this.dispatcher,
-        // One budget for connect + headers + body; undici's own 300 s defaults are far too long.
-        signal: AbortSignal.timeout(this.timeoutMs),
+        // One budget for connect + headers + body; undici's own 300 s defaults are far too long. The caller's
+        // signal (the pipeline's per-attempt one) can only make it shorter.
+        signal: call.signal ? AbortSignal.any([call.signal, AbortSignal.timeout(this.timeoutMs)]) : AbortSignal.timeout(this.timeoutMs),
       });
       status = res.statusCode;
       responseHeaders = res.headers;

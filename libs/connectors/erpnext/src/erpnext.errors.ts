@@ -3,7 +3,7 @@
  * user would have seen in the desk), else `exception`, else `exc_type`; HTML is stripped and credentials
  * are redacted because a message can travel to logs, dead letters and API responses.
  */
-import { classifyHttpStatus, IntegrationError, type ErrorClass } from '@junction/resilience';
+import { classifyHttpStatus, IntegrationError, parseRetryAfter, type ErrorClass } from '@junction/resilience';
 
 export const PROVIDER = 'erpnext';
 const MAX_MESSAGE = 500;
@@ -64,15 +64,8 @@ export function frappeErrorMessage(status: number, body: unknown, rawText: strin
   return { message: snippet !== '' ? snippet : `HTTP ${status}` };
 }
 
-/** Retry-After is either delta-seconds (Shopify sends floats) or an HTTP date. */
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (v === undefined || v.trim() === '') return undefined;
-  const seconds = Number(v);
-  if (!Number.isNaN(seconds)) return seconds >= 0 ? Math.round(seconds * 1000) : undefined;
-  const date = Date.parse(v);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
+/** One Retry-After parser for every provider lives in the resilience lib; re-exported for existing callers. */
+export { parseRetryAfter };
 
 export class Redactor {
   private readonly secrets: string[];
