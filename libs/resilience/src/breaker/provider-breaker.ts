@@ -1,0 +1,116 @@
+/**
+ * One circuit breaker per provider + connection, on opossum 9 (the last major that supports Node 20).
+ *
+ * What counts against the provider: `server`, `timeout` and `network` — the failures that say it is unwell.
+ * Deliberately not counted: client-side classes (validation, conflict, auth, not_found, …: the provider
+ * answered correctly, we sent something wrong) and `rate_limit` (back-pressure: Retry-After and the rate
+ * limiter already say exactly when to come back, an open circuit would replace that with a guess), and a
+ * caller's own cancellation. opossum treats a filtered error as a success, which is right for the first
+ * group (the provider is answering).
+ *
+ * Fail-fast: while the circuit is open we reject before entering opossum. opossum's own rejection builds an
+ * Error (stack capture) and emits two events per call; our check is a property read.
+ */
+import { Logger } from '@nestjs/common';
+import CircuitBreaker from 'opossum';
+import { IntegrationError, type ErrorClass } from '../errors/integration-error';
+import { isCallerCancellation } from '../timeout/attempt-timeout';
+import type { BreakerPolicy } from '../pipeline/resilience.types';
+import type { BreakerState, CallObserver } from '../telemetry/call-observer';
+
+export const BREAKER_COUNTED_CLASSES: ReadonlySet<ErrorClass> = new Set<ErrorClass>(['server', 'timeout', 'network']);
+
+export function countsAgainstProvider(error: unknown): boolean {
+  return error instanceof IntegrationError && BREAKER_COUNTED_CLASSES.has(error.errorClass) && !isCallerCancellation(error);
+}
+
+type Thunk = () => Promise<unknown>;
+
+export class ProviderBreaker {
+  private readonly logger = new Logger(ProviderBreaker.name);
+  private readonly circuit?: CircuitBreaker<[Thunk], unknown>;
+  private current: BreakerState = 'closed';
+  private openedAt = 0;
+
+  constructor(
+    readonly provider: string,
+    readonly connection: string,
+    private readonly policy: BreakerPolicy,
+    private readonly observer: CallObserver,
+  ) {
+    if (!policy.enabled) return;
+    const circuit = new CircuitBreaker<[Thunk], unknown>((run: Thunk) => run(), {
+      name: `${provider}/${connection}`,
+      // Timeouts are the pipeline's (per attempt, with a deadline); opossum's would add a timer per call.
+      timeout: false,
+      errorThresholdPercentage: policy.errorThresholdPercentage,
+      volumeThreshold: policy.volumeThreshold,
+      rollingCountTimeout: policy.rollingWindowMs,
+      rollingCountBuckets: 10,
+      resetTimeout: policy.resetTimeoutMs,
+      // Latency percentiles sort arrays on every failure; snapshots emit on a timer. We need neither.
+      rollingPercentilesEnabled: false,
+      enableSnapshots: false,
+      errorFilter: (error: unknown) => !countsAgainstProvider(error),
+    });
+    circuit.on('open', () => this.transition('open'));
+    circuit.on('halfOpen', () => this.transition('half-open'));
+    circuit.on('close', () => this.transition('closed'));
+    this.circuit = circuit;
+  }
+
+  get state(): BreakerState {
+    return this.current;
+  }
+
+  /** True while calls are being rejected (open, or half-open with its one probe in flight). */
+  get rejecting(): boolean {
+    const c = this.circuit;
+    return c !== undefined && (c.opened || (c.halfOpen && !c.pendingClose));
+  }
+
+  /**
+   * Runs `run` under the breaker. `probe` is true for the single call let through while half-open: the
+   * pipeline gives it one attempt, so the verdict on the provider is one request, not a retry storm.
+   */
+  execute<T>(operation: string, run: (probe: boolean) => Promise<T>): Promise<T> {
+    const circuit = this.circuit;
+    if (circuit === undefined) return run(false);
+    if (circuit.opened) return Promise.reject(this.openError(operation));
+    const probe = circuit.halfOpen;
+    return (circuit.fire(() => run(probe)) as Promise<T>).then(undefined, (error: unknown) => {
+      // opossum's own rejection: half-open and the probe is already out.
+      if (error instanceof Error && CircuitBreaker.isOurError(error)) throw this.openError(operation);
+      throw error;
+    });
+  }
+
+  /** Stops opossum's bucket timer (tests, shutdown). */
+  shutdown(): void {
+    this.circuit?.shutdown();
+  }
+
+  private openError(operation: string): IntegrationError {
+    const retryAfterMs = this.current === 'open' ? Math.max(0, this.openedAt + this.policy.resetTimeoutMs - Date.now()) : undefined;
+    return new IntegrationError('circuit_open', `${this.provider}/${this.connection} circuit is ${this.current}: failing fast`, {
+      provider: this.provider,
+      operation,
+      retryAfterMs,
+    });
+  }
+
+  private transition(to: BreakerState): void {
+    const from = this.current;
+    if (from === to) return;
+    this.current = to;
+    if (to === 'open') this.openedAt = Date.now();
+    const line = `circuit ${this.provider}/${this.connection}: ${from} → ${to}`;
+    if (to === 'open') this.logger.warn(line);
+    else this.logger.log(line);
+    try {
+      this.observer.onBreakerStateChange({ provider: this.provider, connection: this.connection, from, to, at: new Date() });
+    } catch (error) {
+      this.logger.error(`call observer failed on a breaker state change: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import type { ErpNextClient, ErpNextSandbox } from '@junction/connectors/erpnext';
+import { ctx, loggedUser, pipelineFor, startErpNext, testPolicy } from '../pipeline/erpnext-sandbox.fixture';
+import { runWithTimeout } from './attempt-timeout';
+
+const SLACK_MS = 60;
+
+describe('timeouts (ERPNext sandbox)', () => {
+  let sandbox: ErpNextSandbox;
+  let client: ErpNextClient;
+  beforeAll(async () => ({ sandbox, client } = await startErpNext()));
+  afterAll(() => sandbox.stop());
+  beforeEach(() => sandbox.reset());
+
+  it('a hanging provider never holds a call past its total budget; each attempt is abandoned as timeout', async () => {
+    sandbox.faults.set({ hang: true });
+    const { pipeline, observer } = pipelineFor(testPolicy({ timeouts: { attemptMs: 150, totalMs: 400 }, retry: { maxAttempts: 10 } }));
+    const started = performance.now();
+    await expect(pipeline.execute(ctx(), loggedUser(client))).rejects.toMatchObject({ errorClass: 'timeout' });
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeLessThanOrEqual(400 + SLACK_MS);
+    expect(elapsed).toBeGreaterThanOrEqual(300);
+    expect(observer.attempts.length).toBeGreaterThanOrEqual(2);
+    expect(observer.attempts.every((r) => r.outcome === 'timeout')).toBe(true);
+    pipeline.breaker.shutdown();
+  });
+
+  it("respects the caller's deadline when it is sooner than the policy's", async () => {
+    sandbox.faults.set({ hang: true });
+    const { pipeline } = pipelineFor(testPolicy({ timeouts: { attemptMs: 5_000, totalMs: 30_000 } }));
+    const started = Date.now();
+    await expect(pipeline.run(ctx({ deadline: started + 200 }), loggedUser(client))).rejects.toMatchObject({ errorClass: 'timeout' });
+    expect(Date.now() - started).toBeLessThanOrEqual(200 + SLACK_MS);
+    pipeline.breaker.shutdown();
+  });
+
+  it('abandons a call that ignores its signal, and stops at once when the caller aborts', async () => {
+    const { pipeline } = pipelineFor(testPolicy({ timeouts: { attemptMs: 100, totalMs: 250 } }));
+    const never = () => new Promise<string>(() => undefined);
+    const t0 = Date.now();
+    await expect(pipeline.run(ctx(), never)).rejects.toMatchObject({ errorClass: 'timeout' });
+    expect(Date.now() - t0).toBeLessThanOrEqual(250 + SLACK_MS);
+
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const t1 = Date.now();
+    await expect(pipeline.run(ctx({ signal: controller.signal }), never)).rejects.toMatchObject({ errorClass: 'timeout', message: expect.stringContaining('cancelled') });
+    expect(Date.now() - t1).toBeLessThan(100);
+    pipeline.breaker.shutdown();
+  });
+
+  it('gives the attempt a signal that fires at the attempt timeout', async () => {
+    let seen: AbortSignal | undefined;
+    await expect(
+      runWithTimeout({ provider: 'p', operation: 'o', deadline: Date.now() + 1_000, attemptMs: 30 }, (signal) => {
+        seen = signal;
+        return new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+      }),
+    ).rejects.toMatchObject({ errorClass: 'timeout' });
+    expect(seen?.aborted).toBe(true);
+    expect((seen?.reason as DOMException).name).toBe('TimeoutError');
+  });
+});
