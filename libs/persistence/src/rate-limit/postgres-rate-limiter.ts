@@ -50,7 +50,7 @@ export class PostgresRateLimiter implements RateLimiter {
   }
 
   async observe(key: RateLimitKey, observation: ProviderLimitObservation): Promise<void> {
-    const remaining = Math.max(0, Math.floor(observation.remaining));
+    const remaining = Math.min(2 ** 31 - 1, Math.max(0, Math.floor(observation.remaining)));
     if (!Number.isFinite(remaining)) return;
     const known = this.knownRules.get(mapKey(key));
     const ruleName = observation.rule ?? known?.[0]?.name ?? null;
