@@ -41,6 +41,19 @@ describe('standalone (npm start)', () => {
     expect(startMs).toBeLessThan(30_000);
   });
 
+  it('serves the provider sandboxes on fixed ports', async () => {
+    const sandboxes = Object.fromEntries([...junction.output().matchAll(/^\s+(shopify|reddit|crm|linkedin)\s+(http:\/\/\S+)$/gm)].map((m) => [m[1], m[2]]));
+    expect(sandboxes).toEqual({
+      shopify: `http://127.0.0.1:${8001 + offset}`,
+      reddit: `http://127.0.0.1:${8002 + offset}`,
+      crm: `http://127.0.0.1:${8003 + offset}`,
+      linkedin: `http://127.0.0.1:${8004 + offset}`,
+    });
+    // Each answers like its provider: unauthenticated calls are refused with the provider's status.
+    expect((await fetch(`${sandboxes.crm}/crm/v3/objects/contacts`)).status).toBe(401);
+    expect((await fetch(`${sandboxes.shopify}/admin/api/2025-01/products.json`)).status).toBe(401);
+  });
+
   it('answers ready on every health endpoint (database, broker, outbox up)', async () => {
     const urls = [...junction.output().matchAll(/(http:\/\/\S+\/health\/ready)$/gm)].map((m) => m[1]!);
     expect(urls).toHaveLength(7);

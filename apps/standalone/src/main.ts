@@ -7,6 +7,7 @@ import { ConfigError, onShutdownSignal, parseEnv, startApp, type RunningApp } fr
 import { redactUrl, startTelemetry } from '@junction/telemetry';
 import { standaloneApps } from './apps';
 import { standaloneEnvSchema } from './config/env';
+import { startSandboxes, type RunningSandbox } from './sandboxes';
 
 /**
  * `npm start`: all seven apps in one process on the memory bus, embedded Postgres unless DATABASE_URL is
@@ -25,13 +26,16 @@ async function main(): Promise<void> {
 
   const broker = new MemoryBroker();
   const running: RunningApp[] = [];
+  const sandboxes: RunningSandbox[] = [];
   const stopAll = async () => {
     for (const app of running.reverse()) await app.stop();
+    await Promise.all(sandboxes.map((s) => s.stop()));
     await telemetry.shutdown();
     await embedded?.stop();
   };
   onShutdownSignal(env.SHUTDOWN_TIMEOUT_MS, stopAll);
 
+  sandboxes.push(...(await startSandboxes(env.JUNCTION_PORT_OFFSET)));
   for (const definition of standaloneApps) {
     const appEnv = parseEnv(
       definition.envSchema,
@@ -47,6 +51,9 @@ async function main(): Promise<void> {
     `Junction is ready in ${Date.now() - startedAt} ms (standalone: memory bus, ${embedded ? `embedded Postgres in ${join(dataDir, 'postgres')}` : redactUrl(databaseUrl)}; ${applied.length} migration(s) applied)`,
     '',
     ...[...running].sort((a, b) => a.url.localeCompare(b.url)).map((r) => `  ${r.name.padEnd(20)} ${r.url}/health/ready`),
+    '',
+    'Provider sandboxes (fakes with fault injection):',
+    ...sandboxes.map((s) => `  ${s.name.padEnd(20)} ${s.url}`),
     '',
     'Send a first command:',
     `  curl -s -X POST ${ingress.url}/commands \\`,

@@ -1,8 +1,8 @@
-/** Standalone LinkedIn sandbox for manual use: `PORT=8020 [HOST=0.0.0.0] node dist/.../main.js`. */
+/** Standalone LinkedIn sandbox for manual use: `PORT=8004 [HOST=0.0.0.0] node dist/.../main.js`. */
 import { LINKEDIN_SANDBOX_CLIENT, LinkedInSandbox } from './linkedin.sandbox';
 
 async function main(): Promise<void> {
-  const port = Number.parseInt(process.env.PORT ?? '8020', 10);
+  const port = Number.parseInt(process.env.PORT ?? '8004', 10);
   const host = process.env.HOST ?? '127.0.0.1';
   const sandbox = new LinkedInSandbox();
   const { url } = await sandbox.start(port, host);

@@ -1,8 +1,8 @@
-/** Standalone Reddit sandbox for manual use: `PORT=8020 [HOST=0.0.0.0] node dist/.../main.js`. */
+/** Standalone Reddit sandbox for manual use: `PORT=8002 [HOST=0.0.0.0] node dist/.../main.js`. */
 import { RedditSandbox } from './reddit.sandbox';
 
 async function main(): Promise<void> {
-  const port = Number.parseInt(process.env.PORT ?? '8020', 10);
+  const port = Number.parseInt(process.env.PORT ?? '8002', 10);
   const host = process.env.HOST ?? '127.0.0.1';
   const sandbox = new RedditSandbox();
   const [first] = sandbox.seedPosts('junction', 60);

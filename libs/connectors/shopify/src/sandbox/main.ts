@@ -1,8 +1,8 @@
-/** Standalone Shopify sandbox for manual use: `PORT=8010 [HOST=0.0.0.0] node dist/.../main.js`. */
+/** Standalone Shopify sandbox for manual use: `PORT=8001 [HOST=0.0.0.0] node dist/.../main.js`. */
 import { ShopifySandbox } from './shopify.sandbox';
 
 async function main(): Promise<void> {
-  const port = Number.parseInt(process.env.PORT ?? '8010', 10);
+  const port = Number.parseInt(process.env.PORT ?? '8001', 10);
   const host = process.env.HOST ?? '127.0.0.1';
   const sandbox = new ShopifySandbox();
   sandbox.seedProducts(120);
