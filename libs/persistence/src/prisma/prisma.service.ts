@@ -26,9 +26,13 @@ export class DatabaseUnavailableError extends Error {
 /** Prisma Client over node-postgres (`@prisma/adapter-pg`): no Rust query engine. */
 export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   constructor(databaseUrl: string, options: PrismaServiceOptions = {}) {
+    const connection = parseDatabaseUrl(databaseUrl);
     super({
       adapter: new PrismaPg({
-        ...parseDatabaseUrl(databaseUrl),
+        ...connection,
+        // adapter-pg sends Date parameters without an offset and reads timestamptz as if it were UTC: on a
+        // server whose time zone is not UTC every time would be shifted. Every session we open is UTC.
+        options: [connection.options, '-c TimeZone=UTC'].filter(Boolean).join(' '),
         max: options.poolMax ?? 10,
         // pg waits forever for a connection by default: with the database down, requests would hang, not fail.
         connectionTimeoutMillis: 5_000,
