@@ -78,11 +78,15 @@ export class ProviderBreaker {
     if (circuit === undefined) return run(false);
     if (circuit.opened) return Promise.reject(this.openError(operation));
     const probe = circuit.halfOpen;
-    return (circuit.fire(() => run(probe)) as Promise<T>).then(undefined, (error: unknown) => {
-      // opossum's own rejection: half-open and the probe is already out.
-      if (error instanceof Error && CircuitBreaker.isOurError(error)) throw this.openError(operation);
-      throw error;
-    });
+    return circuit.fire(() => run(probe)) as Promise<T>;
+  }
+
+  /**
+   * opossum's own rejection (half-open with its probe already out) as circuit_open; other errors unchanged.
+   * Applied by the caller's existing catch, so the success path pays for no extra promise.
+   */
+  translate(error: unknown, operation: string): unknown {
+    return error instanceof Error && CircuitBreaker.isOurError(error) ? this.openError(operation) : error;
   }
 
   /** Stops opossum's bucket timer (tests, shutdown). */

@@ -13,7 +13,7 @@ import { serveFallback } from '../fallback/fallback';
 import { acquirePermit, type RateLimitStep } from '../rate-limit/rate-limit.step';
 import type { ProviderLimitObservation, RateLimiter } from '../rate-limit/rate-limiter.port';
 import { backoffDelay } from '../retry/backoff';
-import { cancelledError, isCallerCancellation, runWithTimeout } from '../timeout/attempt-timeout';
+import { cancelledError, isCallerCancellation, runWithTimeout, type LazySignal } from '../timeout/attempt-timeout';
 import { sleep } from '../timeout/sleep';
 import { silentObserver, type CallAttemptRecord, type CallObserver } from '../telemetry/call-observer';
 import type { PipelineAttempt, PipelineCall } from './pipeline-attempt';
@@ -35,9 +35,11 @@ export interface ResiliencePipelineOptions {
   readonly random?: () => number;
 }
 
+const valueOf = <T>(outcome: CallOutcome<T>): T => outcome.value;
+
 interface CallState {
   /** The final failed attempt's record, emitted once the fallback has decided. */
-  pending?: Omit<CallAttemptRecord, 'degraded'>;
+  pending?: CallAttemptRecord;
 }
 
 export class ResiliencePipeline {
@@ -70,33 +72,36 @@ export class ResiliencePipeline {
   }
 
   /** The value, or a degraded one from the fallback; throws a classified IntegrationError otherwise. */
-  async execute<T>(ctx: CallContext, call: PipelineCall<T>): Promise<CallOutcome<T>> {
+  execute<T>(ctx: CallContext, call: PipelineCall<T>): Promise<CallOutcome<T>> {
     const deadline = Math.min(ctx.deadline ?? Infinity, Date.now() + this.policy.timeouts.totalMs);
     const state: CallState = {};
-    try {
-      const value = await this.guarded(ctx, call, deadline, state);
-      const fallback = this.policy.fallback;
-      if (ctx.cacheKey !== undefined && fallback?.cacheTtlMs !== undefined) this.cache.set(ctx.cacheKey, value);
-      return { value, degraded: false };
-    } catch (error) {
-      const failure = error as IntegrationError;
-      const outcome = await serveFallback<T>(failure, {
-        policy: this.policy.fallback,
-        cache: this.cache,
-        cacheKey: ctx.cacheKey,
-        alternative: this.options.alternative
-          ? (connection) => this.options.alternative!(connection).guarded({ ...ctx, connection }, call, deadline, {}, true)
-          : undefined,
-      });
-      if (state.pending) this.emit({ ...state.pending, degraded: outcome !== undefined });
-      if (outcome) return outcome;
-      throw failure;
-    }
+    // then() rather than async/await: this wraps every provider call, and each saved promise hop shows.
+    return this.guarded(ctx, call, deadline, state).then(
+      (value) => {
+        if (ctx.cacheKey !== undefined && this.policy.fallback?.cacheTtlMs !== undefined) this.cache.set(ctx.cacheKey, value);
+        return { value, degraded: false } as const;
+      },
+      (error: unknown) => this.recover(ctx, call, deadline, state, error as IntegrationError),
+    );
   }
 
   /** `execute` for callers that do not care whether the answer was degraded. */
-  async run<T>(ctx: CallContext, call: PipelineCall<T>): Promise<T> {
-    return (await this.execute(ctx, call)).value;
+  run<T>(ctx: CallContext, call: PipelineCall<T>): Promise<T> {
+    return this.execute(ctx, call).then(valueOf);
+  }
+
+  private async recover<T>(ctx: CallContext, call: PipelineCall<T>, deadline: number, state: CallState, failure: IntegrationError): Promise<CallOutcome<T>> {
+    const outcome = await serveFallback<T>(failure, {
+      policy: this.policy.fallback,
+      cache: this.cache,
+      cacheKey: ctx.cacheKey,
+      alternative: this.options.alternative
+        ? (connection) => this.options.alternative!(connection).guarded({ ...ctx, connection }, call, deadline, {}, true)
+        : undefined,
+    });
+    if (state.pending) this.emit(outcome ? { ...state.pending, degraded: true } : state.pending);
+    if (outcome) return outcome;
+    throw failure;
   }
 
   /** breaker( retry( … )), without fallback. `emitNow` emits the final record at once (alternative path). */
@@ -104,12 +109,12 @@ export class ResiliencePipeline {
     const started = performance.now();
     const result = this.breaker.execute(ctx.operation, (probe) => this.retry(ctx, call, deadline, probe, state));
     return result.catch((error: unknown) => {
-      const failure = this.classify(error, ctx.operation);
+      const failure = this.classify(this.breaker.translate(error, ctx.operation), ctx.operation);
       if (failure.errorClass === 'circuit_open' && !state.pending) {
         state.pending = this.record(ctx, 1, failure, performance.now() - started);
       }
       if (emitNow && state.pending) {
-        this.emit({ ...state.pending, degraded: false });
+        this.emit(state.pending);
         state.pending = undefined;
       }
       throw failure;
@@ -135,7 +140,7 @@ export class ResiliencePipeline {
           { provider: this.provider, operation: ctx.operation, deadline, attemptMs: this.policy.timeouts.attemptMs, callerSignal: ctx.signal },
           (signal, remainingMs) => call(this.attempt(number, signal, remainingMs)),
         );
-        this.emit({ ...this.record(ctx, number, undefined, performance.now() - started), degraded: false });
+        this.emit(this.record(ctx, number, undefined, performance.now() - started));
         return value;
       } catch (raw) {
         const error = this.classify(raw, ctx.operation);
@@ -151,7 +156,7 @@ export class ResiliencePipeline {
           state.pending = record;
           throw error;
         }
-        this.emit({ ...record, degraded: false });
+        this.emit(record);
         try {
           await sleep(delay, ctx.signal);
         } catch (reason) {
@@ -161,8 +166,17 @@ export class ResiliencePipeline {
     }
   }
 
-  private attempt(number: number, signal: AbortSignal, remainingMs: number): PipelineAttempt {
-    return { number, signal, remainingMs, provider: this.provider, connection: this.connection, observeLimits: this.observeLimits };
+  private attempt(number: number, lazy: LazySignal, remainingMs: number): PipelineAttempt {
+    return {
+      number,
+      get signal() {
+        return lazy.signal;
+      },
+      remainingMs,
+      provider: this.provider,
+      connection: this.connection,
+      observeLimits: this.observeLimits,
+    };
   }
 
   private readonly observeLimits = (observation: ProviderLimitObservation): void => {
@@ -180,8 +194,9 @@ export class ResiliencePipeline {
     return new IntegrationError('client', `${this.provider} ${operation} failed: ${message}`, { provider: this.provider, operation, cause: error });
   }
 
-  private record(ctx: CallContext, attempt: number, error: IntegrationError | undefined, latencyMs: number): Omit<CallAttemptRecord, 'degraded'> {
+  private record(ctx: CallContext, attempt: number, error: IntegrationError | undefined, latencyMs: number): CallAttemptRecord {
     return {
+      degraded: false,
       provider: this.provider,
       connection: this.connection,
       operation: ctx.operation,

@@ -3,8 +3,10 @@
  * when the caller aborts, and the attempt is abandoned at that moment even if the provider call ignores its
  * signal — a hung socket must never hold a message past its deadline.
  *
- * One AbortController and one timer per attempt instead of AbortSignal.any(AbortSignal.timeout(), …): same
- * semantics, a fraction of the cost on the hot path, and none of Node 20's AbortSignal.any retention issues.
+ * One timer per attempt instead of AbortSignal.any(AbortSignal.timeout(), …), and the AbortController is
+ * created only when the call reads `signal`: on Node 20 creating an AbortSignal costs ~3 µs and
+ * AbortSignal.timeout ~11 µs, which is a tenth of a local HTTP round trip. Same semantics, and none of
+ * Node 20's AbortSignal.any retention issues.
  */
 import { IntegrationError } from '../errors/integration-error';
 
@@ -31,13 +33,34 @@ export function deadlineError(provider: string, operation: string, ms: number, c
   return new IntegrationError('timeout', `${provider} ${operation}: no response within ${ms} ms`, { provider, operation, cause });
 }
 
-export function runWithTimeout<T>(scope: AttemptScope, run: (signal: AbortSignal, remainingMs: number) => Promise<T>): Promise<T> {
+/** The attempt's signal, created on first read; aborting before that makes it born aborted. */
+export class LazySignal {
+  private controller?: AbortController;
+  private reason?: unknown;
+  private aborted = false;
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    this.aborted = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
+  }
+}
+
+export function runWithTimeout<T>(scope: AttemptScope, run: (signal: LazySignal, remainingMs: number) => Promise<T>): Promise<T> {
   const { provider, operation, callerSignal } = scope;
   if (callerSignal?.aborted) return Promise.reject(cancelledError(provider, operation, callerSignal.reason));
   const remainingMs = scope.deadline - Date.now();
   if (remainingMs <= 0) return Promise.reject(deadlineError(provider, operation, 0));
   const limitMs = Math.min(scope.attemptMs, remainingMs);
-  const controller = new AbortController();
+  const controller = new LazySignal();
 
   return new Promise<T>((resolve, reject) => {
     let settled = false;
@@ -63,7 +86,7 @@ export function runWithTimeout<T>(scope: AttemptScope, run: (signal: AbortSignal
 
     let pending: Promise<T>;
     try {
-      pending = run(controller.signal, limitMs);
+      pending = run(controller, limitMs);
     } catch (error) {
       pending = Promise.reject(error as Error);
     }

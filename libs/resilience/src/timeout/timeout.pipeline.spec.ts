@@ -51,7 +51,8 @@ describe('timeouts (ERPNext sandbox)', () => {
   it('gives the attempt a signal that fires at the attempt timeout', async () => {
     let seen: AbortSignal | undefined;
     await expect(
-      runWithTimeout({ provider: 'p', operation: 'o', deadline: Date.now() + 1_000, attemptMs: 30 }, (signal) => {
+      runWithTimeout({ provider: 'p', operation: 'o', deadline: Date.now() + 1_000, attemptMs: 30 }, (lazy) => {
+        const signal = lazy.signal;
         seen = signal;
         return new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
       }),
