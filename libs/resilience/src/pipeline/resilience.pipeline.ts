@@ -37,6 +37,9 @@ export interface ResiliencePipelineOptions {
 
 const valueOf = <T>(outcome: CallOutcome<T>): T => outcome.value;
 
+/** Failures after which the provider may have done the work: a non-idempotent call must not be repeated. */
+const MAY_HAVE_TAKEN_EFFECT = new Set(['timeout', 'server', 'network']);
+
 interface CallState {
   /** The final failed attempt's record, emitted once the fallback has decided. */
   pending?: CallAttemptRecord;
@@ -149,7 +152,11 @@ export class ResiliencePipeline {
           this.observeLimits({ remaining: 0, resetAt: Date.now() + error.retryAfterMs });
         }
         const delay =
-          error.retryable && number < maxAttempts && !isCallerCancellation(error) && !this.breaker.rejecting
+          error.retryable &&
+          number < maxAttempts &&
+          (ctx.idempotent !== false || !MAY_HAVE_TAKEN_EFFECT.has(error.errorClass)) &&
+          !isCallerCancellation(error) &&
+          !this.breaker.rejecting
             ? backoffDelay(number, this.policy.retry, deadline - Date.now(), error.retryAfterMs, this.random)
             : undefined;
         if (delay === undefined) {

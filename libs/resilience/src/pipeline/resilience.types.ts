@@ -17,6 +17,12 @@ export interface CallContext {
   readonly signal?: AbortSignal;
   /** Key of the last-good-response cache for fallback (operation + arguments); no caching without it. */
   readonly cacheKey?: string;
+  /**
+   * false for calls that must not run twice (a POST that creates something): a failure that may already
+   * have taken effect (timeout, 5xx, a dropped connection) is then not retried within the call. The caller
+   * retries later with its own check (look up before create), e.g. through message redelivery. Default true.
+   */
+  readonly idempotent?: boolean;
   readonly correlationId?: string;
   readonly messageId?: string;
 }

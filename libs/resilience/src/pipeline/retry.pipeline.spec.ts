@@ -58,6 +58,19 @@ describe('ResiliencePipeline retry + rate limit (ERPNext sandbox)', () => {
     pipeline.breaker.shutdown();
   });
 
+  it('never repeats a non-idempotent call that may have taken effect, but retries one that was refused', async () => {
+    const { pipeline } = pipelineFor(testPolicy({ retry: { maxAttempts: 3 } }));
+    sandbox.faults.set({ failNext: { count: 10, status: 503 } });
+    await expect(pipeline.execute(ctx({ idempotent: false }), loggedUser(client))).rejects.toMatchObject({ errorClass: 'server' });
+    expect(sandbox.requests).toHaveLength(1);
+
+    sandbox.reset();
+    sandbox.faults.set({ failNext: { count: 1, status: 429, retryAfter: '0' } });
+    await expect(pipeline.execute(ctx({ idempotent: false }), loggedUser(client))).resolves.toMatchObject({ value: 'Administrator' });
+    expect(sandbox.requests.map((r) => r.status)).toEqual([429, 200]);
+    pipeline.breaker.shutdown();
+  });
+
   describe('rate limiter at the port', () => {
     class FakeLimiter implements RateLimiter {
       readonly observed: ProviderLimitObservation[] = [];
