@@ -1,4 +1,4 @@
-import { defineApp } from '@junction/platform';
+import { defineApp, ResilienceModule } from '@junction/platform';
 import { erpWorkerEnvSchema } from './config/env';
 import { CustomersModule } from './customers/customers.module';
 
@@ -7,5 +7,5 @@ export const erpWorker = defineApp({
   name: 'erp-worker',
   defaultPort: 3001,
   envSchema: erpWorkerEnvSchema,
-  imports: (env) => [CustomersModule.forRoot(env)],
+  imports: (env) => [ResilienceModule.forRoot({ tenantId: env.TENANT_ID }), CustomersModule.forRoot(env)],
 });

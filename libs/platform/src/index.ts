@@ -4,3 +4,4 @@ export * from './bootstrap/start-app';
 export * from './bootstrap/run-main';
 export * from './http/http-error.filter';
 export * from './resilience/bus-call-observer';
+export * from './resilience/resilience.module';

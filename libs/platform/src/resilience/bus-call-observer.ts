@@ -37,11 +37,8 @@ export class BusCallObserver implements CallObserver {
     if (this.buffer.length >= FLUSH_AT) void this.flush();
   }
 
-  onBreakerStateChange(change: { provider: string; connection: string; from: string; to: string }): void {
-    const line = `circuit ${change.provider}/${change.connection}: ${change.from} → ${change.to}`;
-    if (change.to === 'open') this.logger.warn(line);
-    else this.logger.log(line);
-  }
+  /** The breaker logs its own transitions and OtelCallObserver counts them; alerts come from metrics-aggregator. */
+  onBreakerStateChange(): void {}
 
   /** Sends what is buffered; one flush at a time. */
   async flush(): Promise<void> {

@@ -84,7 +84,7 @@ export class ResiliencePipeline {
         if (ctx.cacheKey !== undefined && this.policy.fallback?.cacheTtlMs !== undefined) this.cache.set(ctx.cacheKey, value);
         return { value, degraded: false } as const;
       },
-      (error: unknown) => this.recover(ctx, call, deadline, state, error as IntegrationError),
+      (error: unknown) => (error instanceof IntegrationError ? this.recover(ctx, call, deadline, state, error) : Promise.reject(error)),
     );
   }
 
@@ -112,7 +112,17 @@ export class ResiliencePipeline {
     const started = performance.now();
     const result = this.breaker.execute(ctx.operation, (probe) => this.retry(ctx, call, deadline, probe, state));
     return result.catch((error: unknown) => {
-      const failure = this.classify(this.breaker.translate(error, ctx.operation), ctx.operation);
+      const translated = this.breaker.translate(error, ctx.operation);
+      // Not a provider failure (our own database under the rate limiter, a bug): recorded, then passed on
+      // as it is, so the caller's own policy (message redelivery) decides. Never disguised as a provider's
+      // permanent rejection.
+      if (!(translated instanceof IntegrationError)) {
+        if (!state.pending) state.pending = this.record(ctx, 1, this.classify(translated, ctx.operation), performance.now() - started);
+        this.emit(state.pending);
+        state.pending = undefined;
+        throw translated;
+      }
+      const failure = translated;
       if (failure.errorClass === 'circuit_open' && !state.pending) {
         state.pending = this.record(ctx, 1, failure, performance.now() - started);
       }
@@ -146,7 +156,12 @@ export class ResiliencePipeline {
         this.emit(this.record(ctx, number, undefined, performance.now() - started));
         return value;
       } catch (raw) {
-        const error = this.classify(raw, ctx.operation);
+        if (!(raw instanceof IntegrationError)) {
+          // A bug on our side of the wire, not a provider answer: not retried here, passed on unchanged.
+          state.pending = this.record(ctx, number, this.classify(raw, ctx.operation), performance.now() - started);
+          throw raw;
+        }
+        const error = raw;
         const record = this.record(ctx, number, error, performance.now() - started);
         if (error.errorClass === 'rate_limit' && error.retryAfterMs !== undefined) {
           this.observeLimits({ remaining: 0, resetAt: Date.now() + error.retryAfterMs });
@@ -194,7 +209,7 @@ export class ResiliencePipeline {
     });
   };
 
-  /** Clients throw IntegrationErrors; anything else is a bug on our side of the wire: permanent. */
+  /** For the attempt record only: clients throw IntegrationErrors; anything else is labelled 'client'. */
   private classify(error: unknown, operation: string): IntegrationError {
     if (error instanceof IntegrationError) return error;
     const message = error instanceof Error ? error.message : String(error);

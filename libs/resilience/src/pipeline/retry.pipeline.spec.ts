@@ -120,3 +120,38 @@ describe('ResiliencePipeline retry + rate limit (ERPNext sandbox)', () => {
     });
   });
 });
+
+describe('ResiliencePipeline with failures that are not the provider', () => {
+  it('passes an error of our own (limiter database down, a bug) on unchanged, recorded once, not retried', async () => {
+    const attempts: unknown[] = [];
+    const broken = { tryAcquire: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')), observe: () => Promise.resolve() };
+    const { ResiliencePipeline } = await import('./resilience.pipeline');
+    const pipeline = new ResiliencePipeline({
+      provider: 'erpnext',
+      connection: 'default',
+      policy: { ...testPolicy({ retry: { maxAttempts: 3 } }), rateLimits: [{ kind: 'quota', name: 'q', limit: 10, window: 'hour' }] },
+      limiter: broken,
+      observer: { onAttempt: (r) => attempts.push(r), onBreakerStateChange: () => undefined },
+    });
+    let calls = 0;
+    const error = await pipeline.run(ctx(), async () => ++calls).catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(IntegrationError);
+    expect((error as Error).message).toContain('ECONNREFUSED');
+    expect(calls).toBe(0);
+    expect(attempts).toHaveLength(1);
+
+    pipeline.breaker.shutdown();
+
+    const plain = new ResiliencePipeline({ provider: 'erpnext', connection: 'default', policy: testPolicy({ retry: { maxAttempts: 3 } }) });
+    let tries = 0;
+    const bug = await plain
+      .run(ctx(), async () => {
+        tries++;
+        throw new TypeError('x is undefined');
+      })
+      .catch((e: unknown) => e);
+    expect(bug).toBeInstanceOf(TypeError);
+    expect(tries).toBe(1);
+    plain.breaker.shutdown();
+  });
+});

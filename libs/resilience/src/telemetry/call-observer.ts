@@ -27,3 +27,11 @@ export interface CallObserver {
 }
 
 export const silentObserver: CallObserver = { onAttempt: () => undefined, onBreakerStateChange: () => undefined };
+
+/** One observer that reports to several (e.g. the bus publisher and OpenTelemetry). */
+export function fanOut(...observers: CallObserver[]): CallObserver {
+  return {
+    onAttempt: (record) => observers.forEach((o) => o.onAttempt(record)),
+    onBreakerStateChange: (change) => observers.forEach((o) => o.onBreakerStateChange(change)),
+  };
+}

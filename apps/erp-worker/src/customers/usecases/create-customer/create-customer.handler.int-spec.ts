@@ -3,6 +3,8 @@ import { createMessage, type MessageOf } from '@junction/contracts';
 import { ErpNextClient, ErpNextSandbox } from '@junction/connectors/erpnext';
 import { IdempotentConsumer, MemoryTransport, MessagePublisher, MessagingModule, OutboxRelay, type DeliveredMessage } from '@junction/messaging';
 import { EffectLedgerRepository, PersistenceModule } from '@junction/persistence';
+import { ResilienceModule } from '@junction/platform';
+import { IntegrationError, ResiliencePipelines } from '@junction/resilience';
 import { createTestDatabase, type TestDatabase } from '@junction/testing';
 import { CreateCustomerHandler } from './create-customer.handler';
 
@@ -28,7 +30,12 @@ describe('CreateCustomerHandler (Postgres + ERPNext sandbox)', () => {
       },
     );
     moduleRef = await Test.createTestingModule({
-      imports: [PersistenceModule.forRoot({ databaseUrl: db.url }), MessagingModule.forRoot({ bus, consumer: 'erp-worker', relay: false })],
+      imports: [
+        PersistenceModule.forRoot({ databaseUrl: db.url }),
+        MessagingModule.forRoot({ bus, consumer: 'erp-worker', relay: false }),
+        // Fast retries so an outage test does not wait on the production backoff.
+        ResilienceModule.forRoot({ tenantId: 't1', overrides: { erpnext: { retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 } } } }),
+      ],
       providers: [CreateCustomerHandler, { provide: ErpNextClient, useValue: new ErpNextClient({ baseUrl: sandbox.url, apiKey: 'k', apiSecret: 'secret-value', timeoutMs: 2_000 }) }],
     }).compile();
     await moduleRef.init();
@@ -100,9 +107,39 @@ describe('CreateCustomerHandler (Postgres + ERPNext sandbox)', () => {
     expect((events[0]!.body as { payload: { message: string } }).payload.message).toMatch(/No Such Group/);
   });
 
-  it('commits nothing when ERPNext is down, so the retry does the work', async () => {
+  it('rides out one 503 inside the call (the look-up is idempotent)', async () => {
     const c = command();
     sandbox.faults.set({ failNext: { count: 1, status: 503 } });
+    await handler.execute(c);
+    expect(await outboxOf(c.id)).toHaveLength(1);
+  });
+
+  it('never repeats a create whose response was lost; the redelivery finds the Customer instead of making "Name - 1"', async () => {
+    // ERPNext created the Customer, but the answer never arrived (a timeout after the write).
+    class LostResponse extends ErpNextClient {
+      lost = 1;
+      override async createCustomer(...args: Parameters<ErpNextClient['createCustomer']>) {
+        const created = await super.createCustomer(...args);
+        if (this.lost-- > 0) throw new IntegrationError('timeout', 'ERPNext did not answer in time', { provider: 'erpnext', operation: 'createCustomer' });
+        return created;
+      }
+    }
+    const client = new LostResponse({ baseUrl: sandbox.url, apiKey: 'k', apiSecret: 'secret-value', timeoutMs: 2_000 });
+    const h = new CreateCustomerHandler(moduleRef.get(IdempotentConsumer), client, moduleRef.get(EffectLedgerRepository), moduleRef.get(MessagePublisher), moduleRef.get(ResiliencePipelines));
+    const c = command();
+
+    await expect(h.execute(c)).rejects.toMatchObject({ errorClass: 'timeout', retryable: true });
+    await h.execute(c); // the broker's redelivery
+
+    const named = sandbox.documents('Customer').filter((d) => String(d.customer_name) === c.payload.customerName);
+    expect(named).toHaveLength(1);
+    const [event] = await outboxOf(c.id);
+    expect(event!.body).toMatchObject({ type: 'erp.customer.created', payload: { alreadyExisted: true, erpName: c.payload.customerName } });
+  });
+
+  it('commits nothing when ERPNext is down, so the message redelivery does the work', async () => {
+    const c = command();
+    sandbox.faults.set({ failNext: { count: 2, status: 503 } });
     await expect(handler.execute(c)).rejects.toMatchObject({ errorClass: 'server', retryable: true });
     expect(await db.prisma.processedMessage.count({ where: { messageId: c.id } })).toBe(0);
     expect(await outboxOf(c.id)).toHaveLength(0);
@@ -112,7 +149,7 @@ describe('CreateCustomerHandler (Postgres + ERPNext sandbox)', () => {
 
   it('throws (to dead-letter for redrive) when ERPNext rejects the credentials, without leaking them', async () => {
     const wrong = new ErpNextClient({ baseUrl: sandbox.url, apiKey: 'k', apiSecret: 'wrong-secret-value', timeoutMs: 2_000 });
-    const h = new CreateCustomerHandler(moduleRef.get(IdempotentConsumer), wrong, moduleRef.get(EffectLedgerRepository), moduleRef.get(MessagePublisher));
+    const h = new CreateCustomerHandler(moduleRef.get(IdempotentConsumer), wrong, moduleRef.get(EffectLedgerRepository), moduleRef.get(MessagePublisher), moduleRef.get(ResiliencePipelines));
     const c = command();
     const error = (await h.execute(c).then(() => undefined, (e: unknown) => e)) as Error;
     expect(error).toMatchObject({ errorClass: 'auth', retryable: false });

@@ -3,7 +3,7 @@ import { createReply, type MessageOf } from '@junction/contracts';
 import { ErpNextClient, toErpNextCustomer } from '@junction/connectors/erpnext';
 import { IdempotentConsumer, MessagePublisher } from '@junction/messaging';
 import { EffectLedgerRepository, type Tx } from '@junction/persistence';
-import { IntegrationError } from '@junction/resilience';
+import { IntegrationError, ResiliencePipelines, type CallContext } from '@junction/resilience';
 
 const CONSUMER = 'erp-worker';
 const OPERATION = 'customer.create';
@@ -26,6 +26,7 @@ export class CreateCustomerHandler {
     private readonly erpnext: ErpNextClient,
     private readonly ledger: EffectLedgerRepository,
     private readonly publisher: MessagePublisher,
+    private readonly calls: ResiliencePipelines,
   ) {}
 
   async execute(command: MessageOf<'erp.customer.create'>): Promise<void> {
@@ -36,9 +37,23 @@ export class CreateCustomerHandler {
   private async createOnce(tx: Tx, command: MessageOf<'erp.customer.create'>): Promise<void> {
     const { customerName } = command.payload;
     const base = { commandId: command.id, consumer: CONSUMER, provider: 'erpnext', operation: OPERATION, naturalKey: customerName };
+    // Every ERPNext call goes through the resilience pipeline (rate limit shared by replicas, breaker,
+    // timeouts bounded by the command's deadline). The create is not repeated within the call if it may have
+    // taken effect: the redelivered command's look-up finds what it created.
+    const call = (operation: string, idempotent = true): CallContext => ({
+      provider: 'erpnext',
+      connection: 'default',
+      operation,
+      idempotent,
+      deadline: command.deadline ? Date.parse(command.deadline) : undefined,
+      correlationId: command.correlationId,
+      messageId: command.id,
+    });
     try {
-      const existing = await this.erpnext.findCustomerByName(customerName);
-      const customer = existing ?? (await this.erpnext.createCustomer(toErpNextCustomer(command.payload)));
+      const existing = await this.calls.run(call('customer.find'), (a) => this.erpnext.findCustomerByName(customerName, { signal: a.signal }));
+      const customer =
+        existing ??
+        (await this.calls.run(call('customer.create', false), (a) => this.erpnext.createCustomer(toErpNextCustomer(command.payload), { signal: a.signal })));
       await this.ledger.record(tx, { ...base, externalRef: customer.name, outcome: existing ? 'existed' : 'created' });
       await this.publisher.enqueue(tx, [
         createReply(command, 'erp.customer.created', {
