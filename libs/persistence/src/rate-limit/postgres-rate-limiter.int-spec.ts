@@ -38,7 +38,7 @@ describe('PostgresRateLimiter (real Postgres)', () => {
   it('runs its sessions in UTC on a database whose default time zone is not', async () => {
     const [{ TimeZone }] = await db.prisma.$queryRaw<Array<{ TimeZone: string }>>`SHOW timezone`;
     expect(TimeZone).toBe('UTC');
-    const [{ tz }] = await withPgClient(db.url, async (c) => (await c.query<{ tz: string }>('SHOW timezone')).rows);
+    const [{ tz }] = await withPgClient(db.url, async (c) => (await c.query<{ tz: string }>("SELECT current_setting('TimeZone') AS tz")).rows);
     expect(tz).toBe('Asia/Kathmandu');
   });
 
