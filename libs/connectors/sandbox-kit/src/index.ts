@@ -1,2 +1,3 @@
 export * from './sandbox-faults';
 export * from './sandbox-server';
+export * from './run-sandbox';
