@@ -61,7 +61,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # findPrismaPaths() walks up from dist/libs/persistence/… and finds /app/prisma/migrations.
 COPY --from=build /app/prisma/migrations ./prisma/migrations
-COPY --from=build /app/scripts/db.cjs ./scripts/db.cjs
+COPY --from=build /app/scripts/db.cjs /app/scripts/load-persistence.cjs ./scripts/
 
 # 1000:1000 is the `node` user of the official image. Numeric, so Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000

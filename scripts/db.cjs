@@ -5,37 +5,20 @@
  *   npm run db:migrate:create -- <name>   write prisma/migrations/<timestamp>_<name> from schema.prisma
  *   npm run db:migrate:status             list pending / failed / edited migrations
  *
- * In a checkout it runs libs/persistence's TypeScript through @swc/core (already a devDependency, so the CLI
- * needs neither a build nor a TS runner); where dev dependencies are pruned it uses the compiled dist/.
+ * libs/persistence is loaded by scripts/load-persistence.cjs (TypeScript sources in a checkout, dist/ in the image).
  */
 'use strict';
-const { existsSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
+const { loadPersistence: load } = require('./load-persistence.cjs');
 
 const root = join(__dirname, '..');
 
 function loadPersistence() {
-  let swc;
   try {
-    swc = require('@swc/core');
-  } catch {
-    const compiled = join(root, 'dist/libs/persistence/src/index.js');
-    if (!existsSync(compiled)) fail('neither @swc/core nor dist/ is available: run `npm ci` or `npm run build` first');
-    return require(compiled);
+    return load();
+  } catch (error) {
+    return fail(error.message);
   }
-  const swcrc = join(root, '.swcrc');
-  const defaultTs = require.extensions['.ts'];
-  require.extensions['.ts'] = (module, filename) => {
-    if (filename.includes('node_modules')) return defaultTs ? defaultTs(module, filename) : undefined;
-    const { code } = swc.transformSync(readFileSync(filename, 'utf8'), {
-      filename,
-      configFile: swcrc,
-      swcrc: false,
-      sourceMaps: 'inline',
-    });
-    module._compile(code, filename);
-  };
-  return require(join(root, 'libs/persistence/src/index.ts'));
 }
 
 function fail(message) {
