@@ -22,6 +22,7 @@ export type { CreateMigrationOptions, CreateMigrationResult } from './migrations
 export { DatabaseUrlError, parseDatabaseUrl, redactDatabaseUrl } from './database-url.parser';
 
 export { startEmbeddedPostgres } from './embedded/embedded-postgres.runner';
+export { freePort } from './embedded/free-port';
 export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded/embedded-postgres.runner';
 
 export { PostgresRateLimiter } from './rate-limit/postgres-rate-limiter';

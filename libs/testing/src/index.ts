@@ -3,5 +3,6 @@ export type { PostgresSource, ResolvedPostgres } from './postgres/postgres.resol
 export { createTestDatabase, withPgClient } from './postgres/test-database.factory';
 export type { TestDatabase } from './postgres/test-database.factory';
 export { closeRabbitMqConnection, rabbitMqCtlAvailable, rabbitMqReachable, testRabbitMqUrl } from './rabbitmq/rabbitmq.probe';
-export { freePort, startAppProcess, waitUntil } from './processes/app-process';
+export { startAppProcess, waitUntil } from './processes/app-process';
+export { freePort } from '@junction/persistence';
 export type { AppProcess } from './processes/app-process';
