@@ -1,7 +1,6 @@
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
-import { parseMessage } from '@junction/contracts';
 import type { MessageBus } from '../bus/message-bus.port';
-import { toOutgoing } from '../publishing/outgoing-message';
+import { assertPublishable, toOutgoing } from '../publishing/outgoing-message';
 
 /**
  * Nest ClientProxy over the MessageBus: `client.emit('erp.customer.create', message)` publishes the envelope
@@ -26,12 +25,11 @@ export class JunctionClient extends ClientProxy {
   }
 
   protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
-    const parsed = parseMessage(packet.data);
-    if (!parsed.ok) throw new Error(`refusing to publish an invalid message: ${parsed.code}: ${parsed.reason}`);
-    if (parsed.message.type !== packet.pattern) {
-      throw new Error(`pattern ${String(packet.pattern)} does not match the envelope type ${parsed.message.type}`);
+    const message = assertPublishable(packet.data);
+    if (message.type !== packet.pattern) {
+      throw new Error(`pattern ${String(packet.pattern)} does not match the envelope type ${message.type}`);
     }
-    await this.bus.publish([toOutgoing(parsed.message)]);
+    await this.bus.publish([toOutgoing(message)]);
     return undefined as T;
   }
 

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { parseMessage, routeOf, type AnyMessage } from '@junction/contracts';
+import { routeOf, type AnyMessage } from '@junction/contracts';
 import { OutboxRepository, type Tx } from '@junction/persistence';
 import { withProducerSpan } from '@junction/telemetry';
 import type { MessageBus, OutgoingMessage } from '../bus/message-bus.port';
 import { MESSAGE_BUS } from '../messaging.tokens';
 import { OutboxRelay } from '../outbox/outbox.relay';
-import { toOutgoing } from './outgoing-message';
+import { assertPublishable, toOutgoing } from './outgoing-message';
 
 /**
  * How app code sends messages. `enqueue` writes to the outbox inside the caller's transaction (use it
@@ -49,14 +49,7 @@ function outboxRow(m: OutgoingMessage, availableAt?: Date) {
 
 /** Validates (producers parse too), then runs `send` inside one PRODUCER span named after the first topic. */
 function inProducerSpan(messages: readonly AnyMessage[], send: () => Promise<void>): Promise<void> {
-  for (const message of messages) assertValid(message);
+  for (const message of messages) assertPublishable(message);
   const topic = messages[0] ? routeOf(messages[0]).topic : 'none';
   return withProducerSpan(`${topic} publish`, { 'messaging.destination.name': topic, 'messaging.batch.message_count': String(messages.length) }, send);
 }
-
-/** A message built by hand (not through createMessage) is checked before it leaves. */
-function assertValid(message: AnyMessage): void {
-  const parsed = parseMessage(message);
-  if (!parsed.ok) throw new Error(`refusing to publish an invalid ${message.type}: ${parsed.code}: ${parsed.reason}`);
-}
-

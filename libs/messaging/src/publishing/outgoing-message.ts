@@ -1,4 +1,4 @@
-import { routeOf, type AnyMessage } from '@junction/contracts';
+import { parseMessage, routeOf, type AnyMessage } from '@junction/contracts';
 import { traceHeaders } from '@junction/telemetry';
 import type { OutgoingMessage } from '../bus/message-bus.port';
 
@@ -18,4 +18,14 @@ export function toOutgoing(message: AnyMessage, options: { scheduledAt?: Date } 
     scheduledAt: options.scheduledAt,
     headers: { ...traceHeaders(), 'x-correlation-id': message.correlationId },
   };
+}
+
+/**
+ * Producers validate too: a message built by hand (not through createMessage) is checked before it leaves.
+ * Returns the parsed message (defaults applied).
+ */
+export function assertPublishable(message: unknown): AnyMessage {
+  const parsed = parseMessage(message);
+  if (!parsed.ok) throw new Error(`refusing to publish an invalid ${parsed.envelope?.type ?? "message"}: ${parsed.code}: ${parsed.reason}`);
+  return parsed.message;
 }
