@@ -3,6 +3,8 @@ export * from './topics/topics';
 export * from './errors/error-codes';
 export * from './messages/define-message';
 export * from './messages/erp.messages';
+export * from './messages/erp-sales-order.messages';
+export * from './messages/webhook.messages';
 export * from './messages/integration.messages';
 export * from './messages/registry';
 export * from './messages/create-message';

@@ -18,5 +18,16 @@ export const ErrorCodes = {
   providerAuth: 'PROVIDER_AUTH',
   providerConflict: 'PROVIDER_CONFLICT',
   internal: 'INTERNAL',
+  // Webhook ingress (HTTP answers and audit rows).
+  endpointNotFound: 'ENDPOINT_NOT_FOUND',
+  missingSignature: 'MISSING_SIGNATURE',
+  invalidSignature: 'INVALID_SIGNATURE',
+  timestampOutOfTolerance: 'TIMESTAMP_OUT_OF_TOLERANCE',
+  payloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  unsupportedContentType: 'UNSUPPORTED_CONTENT_TYPE',
+  malformedPayload: 'MALFORMED_PAYLOAD',
+  rateLimited: 'RATE_LIMITED',
+  /** A routing rule's mapping failed or produced a command its schema rejects (the event is dead-lettered). */
+  mappingFailed: 'MAPPING_FAILED',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -3,7 +3,9 @@ import { envelopeSchema, type Envelope } from '../envelope/envelope.schema';
 import { ErrorCodes, type ErrorCode } from '../errors/error-codes';
 import type { MessageDefinition, PayloadOf } from './define-message';
 import { erpCustomerCreate, erpCustomerCreated, erpCustomerCreateFailed } from './erp.messages';
+import { erpSalesOrderCreate } from './erp-sales-order.messages';
 import { integrationCallRecorded } from './integration.messages';
+import { webhooksReceived } from './webhook.messages';
 
 /**
  * Every message Junction knows. A type string appears here exactly once.
@@ -14,7 +16,9 @@ export const Messages = {
   [erpCustomerCreate.type]: erpCustomerCreate,
   [erpCustomerCreated.type]: erpCustomerCreated,
   [erpCustomerCreateFailed.type]: erpCustomerCreateFailed,
+  [erpSalesOrderCreate.type]: erpSalesOrderCreate,
   [integrationCallRecorded.type]: integrationCallRecorded,
+  [webhooksReceived.type]: webhooksReceived,
 } as const;
 
 export type MessageType = keyof typeof Messages;
