@@ -3,7 +3,7 @@ export type { PersistenceModuleOptions } from './persistence.module';
 export { DatabaseUnavailableError, PrismaService } from './prisma/prisma.service';
 export type { PrismaServiceOptions, TransactionOptions, Tx } from './prisma/prisma.service';
 export { Prisma } from './generated/prisma/client';
-export type { CallRecord, DeadLetter, EffectLedger, OutboxMessage, ProcessedMessage } from './generated/prisma/client';
+export type { ApiKey, AuditEvent, CallRecord, Credential, DeadLetter, EffectLedger, InboxMessage, OutboxMessage, ProcessedMessage, WebhookEndpoint, WebhookSecret } from './generated/prisma/client';
 
 export { OutboxRepository } from './outbox/outbox.repository';
 export type { NewOutboxRow, OutboxHeaders, OutboxRow, RelayOptions } from './outbox/outbox.types';
@@ -29,3 +29,7 @@ export { PostgresRateLimiter } from './rate-limit/postgres-rate-limiter';
 export type { PostgresRateLimiterOptions } from './rate-limit/postgres-rate-limiter';
 export { RateLimitBucketRepository } from './rate-limit/rate-limit-bucket.repository';
 export type { QuotaWindow, RateLimitBucketKey, TakeResult } from './rate-limit/rate-limit-bucket.repository';
+
+export { AuditEventRepository } from './audit/audit-event.repository';
+export type { NewAuditEvent } from './audit/audit-event.repository';
+export { WebhookEndpointRepository } from './webhook-endpoint/webhook-endpoint.repository';

@@ -1,10 +1,12 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { AuditEventRepository } from './audit/audit-event.repository';
 import { CallRecordRepository } from './call-record/call-record.repository';
 import { DeadLetterRepository } from './dead-letter/dead-letter.repository';
 import { EffectLedgerRepository } from './effect-ledger/effect-ledger.repository';
 import { OutboxRepository } from './outbox/outbox.repository';
 import { PrismaService } from './prisma/prisma.service';
 import { ProcessedMessageRepository } from './processed-message/processed-message.repository';
+import { WebhookEndpointRepository } from './webhook-endpoint/webhook-endpoint.repository';
 
 export interface PersistenceModuleOptions {
   databaseUrl: string;
@@ -18,6 +20,8 @@ const REPOSITORIES = [
   EffectLedgerRepository,
   DeadLetterRepository,
   CallRecordRepository,
+  AuditEventRepository,
+  WebhookEndpointRepository,
 ];
 
 /** Global: import once in the app module; every module can then inject PrismaService and the repositories. */
