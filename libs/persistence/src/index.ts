@@ -33,3 +33,5 @@ export type { QuotaWindow, RateLimitBucketKey, TakeResult } from './rate-limit/r
 export { AuditEventRepository } from './audit/audit-event.repository';
 export type { NewAuditEvent } from './audit/audit-event.repository';
 export { WebhookEndpointRepository } from './webhook-endpoint/webhook-endpoint.repository';
+export { InboxRepository } from './inbox/inbox.repository';
+export type { InboxEntry } from './inbox/inbox.repository';

@@ -3,6 +3,7 @@ import { AuditEventRepository } from './audit/audit-event.repository';
 import { CallRecordRepository } from './call-record/call-record.repository';
 import { DeadLetterRepository } from './dead-letter/dead-letter.repository';
 import { EffectLedgerRepository } from './effect-ledger/effect-ledger.repository';
+import { InboxRepository } from './inbox/inbox.repository';
 import { OutboxRepository } from './outbox/outbox.repository';
 import { PrismaService } from './prisma/prisma.service';
 import { ProcessedMessageRepository } from './processed-message/processed-message.repository';
@@ -22,6 +23,7 @@ const REPOSITORIES = [
   CallRecordRepository,
   AuditEventRepository,
   WebhookEndpointRepository,
+  InboxRepository,
 ];
 
 /** Global: import once in the app module; every module can then inject PrismaService and the repositories. */

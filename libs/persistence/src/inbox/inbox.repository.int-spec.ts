@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { createTestDatabase, type TestDatabase } from '@junction/testing';
+import { InboxRepository, type InboxEntry } from './inbox.repository';
+
+function entry(eventId: string, overrides: Partial<InboxEntry> = {}): InboxEntry {
+  const id = randomUUID();
+  return { id, endpointId: 'ep-1', provider: 'stripe', eventId, eventType: 'charge.succeeded', topic: 'webhooks.received', type: 'webhooks.received', body: { id, payload: { n: eventId } }, headers: { 'x-correlation-id': id }, ...overrides };
+}
+
+describe('InboxRepository (real Postgres)', () => {
+  let db: TestDatabase;
+  let inbox: InboxRepository;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    inbox = new InboxRepository(db.prisma);
+  });
+  afterAll(() => db.drop());
+
+  it('inserts inbox and outbox rows of a batch together, and skips events already received', async () => {
+    const first = [entry('evt_1'), entry('evt_2')];
+    expect(await inbox.accept(first)).toEqual(new Set(first.map((e) => e.id)));
+
+    const again = [entry('evt_2'), entry('evt_3'), entry('evt_1', { endpointId: 'ep-2' })];
+    const accepted = await inbox.accept(again);
+    expect(accepted).toEqual(new Set([again[1]!.id, again[2]!.id]));
+
+    expect(await db.prisma.inboxMessage.count()).toBe(4);
+    const outbox = await db.prisma.outboxMessage.findMany({ orderBy: { createdAt: 'asc' } });
+    expect(outbox.map((o) => o.id).sort()).toEqual([...first.map((e) => e.id), again[1]!.id, again[2]!.id].sort());
+    expect(outbox.find((o) => o.id === first[0]!.id)).toMatchObject({ topic: 'webhooks.received', body: first[0]!.body, headers: first[0]!.headers, publishedAt: null });
+  });
+
+  it('fails the whole statement on a row jsonb refuses, and says it was the data', async () => {
+    const bad = entry('evt_nul', { body: { text: 'a\u0000b' } });
+    const error = await inbox.accept([entry('evt_ok'), bad]).catch((e: unknown) => e);
+    expect(InboxRepository.isDataError(error)).toBe(true);
+    expect(await db.prisma.inboxMessage.count({ where: { eventId: { in: ['evt_ok', 'evt_nul'] } } })).toBe(0);
+  });
+
+  it('does not call a lost connection a data error', () => {
+    expect(InboxRepository.isDataError(new Error('Connection terminated unexpectedly'))).toBe(false);
+  });
+});
