@@ -6,8 +6,13 @@ import { applyMigrations, startEmbeddedPostgres } from '@junction/persistence';
 import { ConfigError, onShutdownSignal, parseEnv, startApp, type RunningApp } from '@junction/platform';
 import { redactUrl, startTelemetry } from '@junction/telemetry';
 import { standaloneApps } from './apps';
+import { readyBanner } from './banner';
 import { standaloneEnvSchema } from './config/env';
+import { writeInstanceFile } from './data-dir/instance-file';
+import { readOrCreateKekFile } from './data-dir/kek-file';
 import { startSandboxes, type RunningSandbox } from './sandboxes';
+
+const DEFAULT_DATA_DIR = '.junction';
 
 /**
  * `npm start`: all seven apps in one process on the memory bus, embedded Postgres unless DATABASE_URL is
@@ -18,6 +23,7 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const env = parseEnv(standaloneEnvSchema, process.env, 'junction');
   const dataDir = resolve(env.JUNCTION_DATA_DIR);
+  const kek = env.JUNCTION_KEK ? { value: env.JUNCTION_KEK, source: 'JUNCTION_KEK' } : await localKek(dataDir);
   const embedded = env.DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres') });
   const databaseUrl = env.DATABASE_URL ?? embedded!.url;
   const { applied } = await applyMigrations(databaseUrl);
@@ -27,7 +33,10 @@ async function main(): Promise<void> {
   const broker = new MemoryBroker();
   const running: RunningApp[] = [];
   const sandboxes: RunningSandbox[] = [];
+  let removeInstanceFile: (() => Promise<void>) | undefined;
   const stopAll = async () => {
+    // First: a CLI started from now on must not pick a database that is about to go away.
+    await removeInstanceFile?.();
     for (const app of running.reverse()) await app.stop();
     await Promise.all(sandboxes.map((s) => s.stop()));
     await telemetry.shutdown();
@@ -39,31 +48,46 @@ async function main(): Promise<void> {
   for (const definition of standaloneApps) {
     const appEnv = parseEnv(
       definition.envSchema,
-      { ...process.env, BUS: 'memory', DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: String(env.DATABASE_POOL_MAX), JUNCTION_API_KEY: apiKey, PORT: String(definition.defaultPort + env.JUNCTION_PORT_OFFSET) },
+      {
+        ...process.env,
+        BUS: 'memory',
+        DATABASE_URL: databaseUrl,
+        DATABASE_POOL_MAX: String(env.DATABASE_POOL_MAX),
+        JUNCTION_API_KEY: apiKey,
+        JUNCTION_KEK: kek.value,
+        PORT: String(definition.defaultPort + env.JUNCTION_PORT_OFFSET),
+      },
       definition.name,
     );
     running.push(await startApp(definition, appEnv as never, { bus: new MemoryTransport(broker) }));
   }
+  removeInstanceFile = await writeInstanceFile(dataDir, { databaseUrl, pid: process.pid, startedAt: new Date(startedAt).toISOString() });
 
-  const ingress = running.find((r) => r.name === 'webhook-ingress')!;
-  const lines = [
-    '',
-    `Junction is ready in ${Date.now() - startedAt} ms (standalone: memory bus, ${embedded ? `embedded Postgres in ${join(dataDir, 'postgres')}` : redactUrl(databaseUrl)}; ${applied.length} migration(s) applied)`,
-    '',
-    ...[...running].sort((a, b) => a.url.localeCompare(b.url)).map((r) => `  ${r.name.padEnd(20)} ${r.url}/health/ready`),
-    '',
-    'Provider sandboxes (fakes with fault injection):',
-    ...sandboxes.map((s) => `  ${s.name.padEnd(20)} ${s.url}`),
-    '',
-    'Send a first command:',
-    `  curl -s -X POST ${ingress.url}/commands \\`,
-    `    -H 'authorization: Bearer ${apiKey}' -H 'content-type: application/json' \\`,
-    `    -d '{"type":"erp.customer.create","payload":{"customerName":"Acme GmbH","customerType":"Company"}}'`,
-    'and see the Customer it created in the ERPNext sandbox:',
-    `  curl -s -H 'authorization: token sandbox-key:sandbox-secret' 'http://127.0.0.1:8000/api/resource/Customer?fields=["name","customer_type"]'`,
-    '',
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(
+    readyBanner({
+      readyMs: Date.now() - startedAt,
+      database: embedded ? `embedded Postgres in ${join(dataDir, 'postgres')}` : redactUrl(databaseUrl),
+      migrationsApplied: applied.length,
+      apps: running,
+      sandboxes,
+      ingressUrl: running.find((r) => r.name === 'webhook-ingress')!.url,
+      apiKey,
+      apiKeyWorksForAdmin: true,
+      kek: kek.source,
+      cliEnvPrefix: env.JUNCTION_DATA_DIR === DEFAULT_DATA_DIR ? '' : `JUNCTION_DATA_DIR=${env.JUNCTION_DATA_DIR} `,
+    }),
+  );
+}
+
+/** JUNCTION_KEK is unset: the ring in the data dir, created on first start (the CLI reads the same file). */
+async function localKek(dataDir: string): Promise<{ value: string; source: string }> {
+  try {
+    const file = await readOrCreateKekFile(dataDir);
+    if (file.readableByOthers) process.stderr.write(`junction: warning: ${file.path} is readable by other users; chmod 600 it\n`);
+    return { value: file.value, source: file.path };
+  } catch (error: unknown) {
+    throw new ConfigError(`junction: invalid configuration: ${join(dataDir, 'kek')}: ${(error as Error).message}`);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { baseEnvSchema } from '@junction/platform';
+import { parseKeyRing } from '@junction/security';
 
 /** Standalone needs nothing: every value has a default, and DATABASE_URL falls back to embedded Postgres. */
 export const standaloneEnvSchema = baseEnvSchema.extend({
@@ -8,6 +9,17 @@ export const standaloneEnvSchema = baseEnvSchema.extend({
   JUNCTION_PORT_OFFSET: z.coerce.number().int().min(0).max(60_000).default(0),
   JUNCTION_API_KEY: z.string().min(16).optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(50).default(3),
+  /** Key-encryption key ring for stored secrets. Unset: `<JUNCTION_DATA_DIR>/kek`, created on first start. */
+  JUNCTION_KEK: z
+    .string()
+    .superRefine((value, ctx) => {
+      try {
+        parseKeyRing(value);
+      } catch (error: unknown) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    })
+    .optional(),
 });
 
 export type StandaloneEnv = z.infer<typeof standaloneEnvSchema>;
