@@ -1,11 +1,12 @@
 import { defineApp } from '@junction/platform';
 import { CommandsModule } from './commands/commands.module';
 import { ingressEnvSchema } from './config/env';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
-/** webhook-ingress: the HTTP edge. Commands from upstream systems today; signed provider webhooks next. */
+/** webhook-ingress: the HTTP edge. Signed provider webhooks, commands from upstream systems, and the admin API. */
 export const webhookIngress = defineApp({
   name: 'webhook-ingress',
   defaultPort: 3000,
   envSchema: ingressEnvSchema,
-  imports: (env) => [CommandsModule.forRoot(env)],
+  imports: (env) => [WebhooksModule, CommandsModule.forRoot(env)],
 });

@@ -24,7 +24,7 @@ export const ErrorCodes = {
   invalidSignature: 'INVALID_SIGNATURE',
   timestampOutOfTolerance: 'TIMESTAMP_OUT_OF_TOLERANCE',
   payloadTooLarge: 'PAYLOAD_TOO_LARGE',
-  unsupportedContentType: 'UNSUPPORTED_CONTENT_TYPE',
+  unsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   malformedPayload: 'MALFORMED_PAYLOAD',
   rateLimited: 'RATE_LIMITED',
   /** A routing rule's mapping failed or produced a command its schema rejects (the event is dead-lettered). */

@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import { Injectable, Logger } from '@nestjs/common';
+import { createMessage, ErrorCodes } from '@junction/contracts';
+import { toOutgoing } from '@junction/messaging';
+import { EndpointCache, type LoadedEndpoint } from '../../endpoints/endpoint.cache';
+import { readBody } from '../../intake/body.reader';
+import { InboxWriter } from '../../intake/inbox.writer';
+import { contentKind, parsePayload } from '../../intake/payload.parser';
+import { RejectionAuditor } from '../../intake/rejection.auditor';
+import { TokenBuckets } from '../../intake/token-bucket';
+
+export interface WebhookRequest {
+  provider: string;
+  endpointId: string;
+  headers: IncomingHttpHeaders;
+  body: Readable;
+  requestId: string;
+  remoteAddress?: string;
+}
+
+export interface WebhookAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+  /** The body was not read to its end: the connection cannot be reused. */
+  close?: boolean;
+}
+
+/** Seconds a provider should wait before retrying when we could not store its webhook. */
+const RETRY_AFTER_UNAVAILABLE = '10';
+
+/**
+ * A provider's webhook, from raw request to durable receipt. The order is the contract: nothing is parsed
+ * before the signature holds, nothing is answered 2xx before the inbox and outbox rows are committed, and a
+ * rejection stores nothing but an audit row. Every answer carries a stable `code` or the receipt.
+ */
+@Injectable()
+export class ReceiveWebhookHandler {
+  private readonly logger = new Logger(ReceiveWebhookHandler.name);
+  private readonly buckets = new TokenBuckets();
+
+  constructor(
+    private readonly endpoints: EndpointCache,
+    private readonly writer: InboxWriter,
+    private readonly auditor: RejectionAuditor,
+  ) {}
+
+  async execute(request: WebhookRequest): Promise<WebhookAnswer> {
+    let endpoint: LoadedEndpoint | null;
+    try {
+      endpoint = await this.endpoints.get(request.endpointId);
+    } catch (error) {
+      return this.unavailable(request, error);
+    }
+    if (!endpoint || endpoint.provider !== request.provider) {
+      return { ...this.reject(request, undefined, 404, ErrorCodes.endpointNotFound, `no webhook endpoint ${request.provider}/${request.endpointId}`), close: true };
+    }
+    if (endpoint.rateLimit) {
+      const wait = this.buckets.take(endpoint.id, endpoint.rateLimit.perSecond, endpoint.rateLimit.burst);
+      if (wait > 0) {
+        const answer = this.reject(request, endpoint, 429, ErrorCodes.rateLimited, `more than ${endpoint.rateLimit.perSecond} requests/s for this endpoint`);
+        return { ...answer, headers: { 'retry-after': String(Math.ceil(wait)) }, close: true };
+      }
+    }
+    const kind = contentKind(request.headers['content-type']);
+    if (!kind) {
+      return { ...this.reject(request, endpoint, 415, ErrorCodes.unsupportedMediaType, 'send application/json or application/x-www-form-urlencoded'), close: true };
+    }
+    const declared = request.headers['content-length'] === undefined ? undefined : Number(request.headers['content-length']);
+    const read = await readBody(request.body, endpoint.bodyLimitBytes, declared);
+    if (!read.ok) {
+      if (read.reason === 'aborted') return this.reject(request, endpoint, 400, ErrorCodes.malformedPayload, 'the request body ended early');
+      return { ...this.reject(request, endpoint, 413, ErrorCodes.payloadTooLarge, `body over this endpoint's limit of ${endpoint.bodyLimitBytes} bytes`), close: true };
+    }
+    const verified = endpoint.scheme.verify({
+      headers: request.headers,
+      rawBody: read.body,
+      keys: endpoint.keys,
+      nowSeconds: Date.now() / 1000,
+      tolerance: endpoint.tolerance,
+      options: endpoint.options,
+    });
+    if (!verified.ok) return this.reject(request, endpoint, verified.code === ErrorCodes.missingSignature ? 400 : 401, verified.code, verified.message);
+
+    const parsed = parsePayload(read.body, kind);
+    if (!parsed.ok) return this.reject(request, endpoint, 400, ErrorCodes.malformedPayload, parsed.reason);
+    if (isSlackChallenge(endpoint, parsed.value)) return { status: 200, body: { challenge: parsed.value.challenge } };
+
+    const identity = endpoint.scheme.identify({ headers: request.headers, body: parsed.value, rawBody: read.body, timestamp: verified.timestamp, options: endpoint.options });
+    const message = createMessage(
+      'webhooks.received',
+      {
+        endpointId: endpoint.id,
+        provider: endpoint.provider,
+        eventType: identity.eventType,
+        eventId: identity.eventId,
+        receivedAt: new Date().toISOString(),
+        headers: forwarded(request.headers, endpoint.scheme.forwardedHeaders),
+        payload: parsed.value,
+      },
+      { tenantId: endpoint.tenantId, id: randomUUID() },
+    );
+    const outgoing = toOutgoing(message);
+    let outcome;
+    try {
+      outcome = await this.writer.write1({
+        id: message.id,
+        endpointId: endpoint.id,
+        provider: endpoint.provider,
+        eventId: identity.eventId,
+        eventType: identity.eventType,
+        topic: outgoing.topic,
+        type: outgoing.type,
+        body: message as never,
+        headers: { ...outgoing.headers },
+      });
+    } catch (error) {
+      return this.unavailable(request, error);
+    }
+    switch (outcome) {
+      case 'accepted':
+        return { status: 200, body: { id: message.id, eventId: identity.eventId, duplicate: false } };
+      case 'duplicate':
+        return { status: 200, body: { eventId: identity.eventId, duplicate: true } };
+      case 'unstorable':
+        return this.reject(request, endpoint, 400, ErrorCodes.malformedPayload, 'the payload holds characters the inbox cannot store (\\u0000 or an unpaired surrogate)');
+    }
+  }
+
+  private reject(request: WebhookRequest, endpoint: LoadedEndpoint | undefined, status: number, code: string, message: string): WebhookAnswer {
+    this.auditor.record({
+      endpointId: request.endpointId,
+      provider: request.provider,
+      tenantId: endpoint?.tenantId,
+      code,
+      status,
+      message,
+      requestId: request.requestId,
+      remoteAddress: request.remoteAddress,
+    });
+    return { status, body: { code, message } };
+  }
+
+  private unavailable(request: WebhookRequest, error: unknown): WebhookAnswer {
+    this.logger.warn({ endpointId: request.endpointId, requestId: request.requestId, reason: (error as Error).message }, 'webhook not stored: database unavailable');
+    return {
+      status: 503,
+      body: { code: ErrorCodes.unavailable, message: 'the webhook could not be stored; retry later' },
+      headers: { 'retry-after': RETRY_AFTER_UNAVAILABLE },
+    };
+  }
+}
+
+function forwarded(headers: IncomingHttpHeaders, names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const value = headers[name];
+    if (typeof value === 'string') out[name] = value.slice(0, 1_000);
+  }
+  return out;
+}
+
+/** Slack's Events API handshake: echo the challenge (signed like any event), store nothing. */
+function isSlackChallenge(endpoint: LoadedEndpoint, body: unknown): body is { challenge: string } {
+  const b = body as { type?: unknown; challenge?: unknown } | null;
+  return endpoint.scheme.name === 'slack' && typeof b === 'object' && b !== null && b.type === 'url_verification' && typeof b.challenge === 'string';
+}
