@@ -33,5 +33,10 @@ export type { QuotaWindow, RateLimitBucketKey, TakeResult } from './rate-limit/r
 export { AuditEventRepository } from './audit/audit-event.repository';
 export type { NewAuditEvent } from './audit/audit-event.repository';
 export { WebhookEndpointRepository } from './webhook-endpoint/webhook-endpoint.repository';
+export type { NewWebhookEndpointRow, WebhookEndpointFields } from './webhook-endpoint/webhook-endpoint.repository';
+export { CredentialRepository } from './credential/credential.repository';
+export type { NewCredentialRow } from './credential/credential.repository';
+export { ApiKeyRepository } from './api-key/api-key.repository';
+export type { NewApiKeyRow } from './api-key/api-key.repository';
 export { InboxRepository } from './inbox/inbox.repository';
 export type { InboxEntry } from './inbox/inbox.repository';

@@ -1,6 +1,8 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { ApiKeyRepository } from './api-key/api-key.repository';
 import { AuditEventRepository } from './audit/audit-event.repository';
 import { CallRecordRepository } from './call-record/call-record.repository';
+import { CredentialRepository } from './credential/credential.repository';
 import { DeadLetterRepository } from './dead-letter/dead-letter.repository';
 import { EffectLedgerRepository } from './effect-ledger/effect-ledger.repository';
 import { InboxRepository } from './inbox/inbox.repository';
@@ -24,6 +26,8 @@ const REPOSITORIES = [
   AuditEventRepository,
   WebhookEndpointRepository,
   InboxRepository,
+  CredentialRepository,
+  ApiKeyRepository,
 ];
 
 /** Global: import once in the app module; every module can then inject PrismaService and the repositories. */

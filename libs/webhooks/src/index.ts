@@ -1,2 +1,12 @@
 export { routeRuleSchema, routeRulesSchema } from './routing/route-rule';
 export type { RouteRule } from './routing/route-rule';
+
+// Endpoint management and API keys (admin API, CLI)
+export { WebhookEndpointService } from './endpoints/webhook-endpoint.service';
+export { EndpointError } from './endpoints/endpoint.types';
+export type { ActorContext, EndpointErrorCode, EndpointSecretView, EndpointView } from './endpoints/endpoint.types';
+export { endpointCreateSchema, endpointUpdateSchema, secretAddSchema } from './endpoints/endpoint.schemas';
+export type { EndpointCreateInput, EndpointUpdateInput, SecretAddInput } from './endpoints/endpoint.schemas';
+export { ApiKeyService } from './api-keys/api-key.service';
+export { ApiKeyError, ApiKeyScopes, apiKeyCreateSchema } from './api-keys/api-key.types';
+export type { ApiKeyCreateInput, ApiKeyErrorCode, ApiKeyScope, ApiKeyView, AuthenticatedApiKey } from './api-keys/api-key.types';
