@@ -10,3 +10,14 @@ export type { EndpointCreateInput, EndpointUpdateInput, SecretAddInput } from '.
 export { ApiKeyService } from './api-keys/api-key.service';
 export { ApiKeyError, ApiKeyScopes, apiKeyCreateSchema } from './api-keys/api-key.types';
 export type { ApiKeyCreateInput, ApiKeyErrorCode, ApiKeyScope, ApiKeyView, AuthenticatedApiKey } from './api-keys/api-key.types';
+
+// Routing: received webhooks → commands (webhook-ingress's router, the admin API's route validation)
+export { compileRoutes } from './routing/compile-routes';
+export type { CompiledRoute } from './routing/compile-routes';
+export { matchesEventType } from './routing/event-type.glob';
+export { defaultEvaluationLimits, JsonataEvaluator } from './routing/jsonata.evaluator';
+export type { Evaluation, EvaluationLimits } from './routing/jsonata.evaluator';
+export { defaultMaxCommandsPerEvent, mapEvent } from './routing/map-event';
+export type { MappedCommand, ReceivedWebhook } from './routing/map-event';
+export { MappingError, RouteCompileError } from './routing/routing.errors';
+export { shopifyOrdersCreateRoute } from './routing/examples/shopify-orders-create.route';
