@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { WebhookEndpointRepository } from '@junction/persistence';
-import { CredentialVault, webhookSchemes, type GenericHmacOptions, type WebhookScheme } from '@junction/security';
+import { CredentialService, webhookSchemes, type GenericHmacOptions, type WebhookScheme } from '@junction/security';
 
 /** An endpoint as the hot path needs it: secrets opened and prepared as HMAC keys, in memory only. */
 export interface LoadedEndpoint {
@@ -33,7 +33,7 @@ export class EndpointCache {
 
   constructor(
     private readonly endpoints: WebhookEndpointRepository,
-    private readonly vault: CredentialVault,
+    private readonly credentials: CredentialService,
   ) {}
 
   get(id: string, now = Date.now()): Promise<LoadedEndpoint | null> {
@@ -67,7 +67,7 @@ export class EndpointCache {
     const keys: Buffer[] = [];
     for (const secret of row.secrets) {
       try {
-        keys.push(scheme.prepareKey(this.vault.open(sealed(secret.credential), secret.credential.id)));
+        keys.push(scheme.prepareKey(this.credentials.reveal(secret.credential)));
       } catch (error) {
         this.logger.error({ endpointId: id, secretId: secret.id, reason: (error as Error).message }, 'webhook secret unusable; skipped');
       }
@@ -86,9 +86,4 @@ export class EndpointCache {
       validUntil: Math.min(Infinity, ...expiries),
     };
   }
-}
-
-function sealed(row: { ciphertext: Uint8Array; iv: Uint8Array; tag: Uint8Array; wrappedKey: Uint8Array; keyId: string }) {
-  const buf = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-  return { ciphertext: buf(row.ciphertext), iv: buf(row.iv), tag: buf(row.tag), wrappedKey: buf(row.wrappedKey), keyId: row.keyId };
 }
