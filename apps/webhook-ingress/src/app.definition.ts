@@ -1,6 +1,7 @@
 import { defineApp } from '@junction/platform';
 import { CommandsModule } from './commands/commands.module';
 import { ingressEnvSchema } from './config/env';
+import { RoutingModule } from './routing/routing.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** webhook-ingress: the HTTP edge. Signed provider webhooks, commands from upstream systems, and the admin API. */
@@ -8,5 +9,5 @@ export const webhookIngress = defineApp({
   name: 'webhook-ingress',
   defaultPort: 3000,
   envSchema: ingressEnvSchema,
-  imports: (env) => [WebhooksModule, CommandsModule.forRoot(env)],
+  imports: (env) => [WebhooksModule, CommandsModule.forRoot(env), RoutingModule],
 });

@@ -21,3 +21,4 @@ export { defaultMaxCommandsPerEvent, mapEvent } from './routing/map-event';
 export type { MappedCommand, ReceivedWebhook } from './routing/map-event';
 export { MappingError, RouteCompileError } from './routing/routing.errors';
 export { shopifyOrdersCreateRoute } from './routing/examples/shopify-orders-create.route';
+export { shopifyOrdersCreateSample } from './routing/examples/shopify-orders-create.sample';

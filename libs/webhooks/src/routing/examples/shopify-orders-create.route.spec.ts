@@ -1,14 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createMessage, erpSalesOrderCreate } from '@junction/contracts';
 import { compileRoutes } from '../compile-routes';
 import { JsonataEvaluator } from '../jsonata.evaluator';
 import { mapEvent, type ReceivedWebhook } from '../map-event';
 import { routeRulesSchema } from '../route-rule';
 import { shopifyOrdersCreateRoute } from './shopify-orders-create.route';
+import { shopifyOrdersCreateSample } from './shopify-orders-create.sample';
 
-/** Parsed the way webhook-ingress parses the body (JSON.parse: the 18-digit ids lose precision, as in production). */
-const fixture = (): Record<string, any> => JSON.parse(readFileSync(join(__dirname, 'shopify-orders-create.fixture.json'), 'utf8'));
+/** As webhook-ingress parsed it (JSON.parse: the 18-digit ids have lost precision, as in production). */
+const fixture = () => shopifyOrdersCreateSample() as Record<string, any>;
 
 const received = (payload: unknown, eventType = 'orders/create'): ReceivedWebhook => ({
   endpointId: 'shopify-main',

@@ -1,0 +1,15 @@
+import { Controller } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import type { MessageOf } from '@junction/contracts';
+import { RouteWebhookHandler } from './usecases/route-webhook/route-webhook.handler';
+
+/** Maps messages to use cases; nothing else. */
+@Controller()
+export class WebhooksReceivedConsumer {
+  constructor(private readonly routeWebhook: RouteWebhookHandler) {}
+
+  @EventPattern('webhooks.received')
+  async onReceived(@Payload() event: MessageOf<'webhooks.received'>): Promise<void> {
+    await this.routeWebhook.execute(event);
+  }
+}
