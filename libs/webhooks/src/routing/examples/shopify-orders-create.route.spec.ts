@@ -6,7 +6,7 @@ import { routeRulesSchema } from '../route-rule';
 import { shopifyOrdersCreateRoute } from './shopify-orders-create.route';
 import { shopifyOrdersCreateSample } from './shopify-orders-create.sample';
 
-/** As webhook-ingress parsed it (JSON.parse: the 18-digit ids have lost precision, as in production). */
+/** A fresh copy of the sample body, as webhook-ingress parsed it. */
 const fixture = () => shopifyOrdersCreateSample() as Record<string, any>;
 
 const received = (payload: unknown, eventType = 'orders/create'): ReceivedWebhook => ({
@@ -38,7 +38,7 @@ describe('example route: Shopify orders/create → erp.sales-order.create', () =
     const [command] = await mapEvent(routes, received(fixture()));
     expect(command).toMatchObject({ route: 'shopify-orders-to-erp', command: 'erp.sales-order.create' });
     expect(command!.payload).toEqual({
-      externalRef: 'shopify:820982911946154508',
+      externalRef: 'shopify:5654845784239',
       customerName: 'Shipping Company',
       transactionDate: '2021-12-31',
       deliveryDate: '2021-12-31',
@@ -46,7 +46,7 @@ describe('example route: Shopify orders/create → erp.sales-order.create', () =
       email: 'jon@example.com',
       items: [
         { itemCode: 'IPOD2008PINK', itemName: 'IPod Nano - 8GB', qty: 1, rate: 199 },
-        { itemCode: 'SHOPIFY-808950810', itemName: 'IPod Nano - 8GB', qty: 1, rate: 199 },
+        { itemCode: 'SHOPIFY-44236723191988', itemName: 'IPod Nano - 8GB', qty: 1, rate: 199 },
       ],
       grandTotal: 403,
     });
@@ -55,9 +55,12 @@ describe('example route: Shopify orders/create → erp.sales-order.create', () =
     expect(() => createMessage('erp.sales-order.create', command!.payload as never, { tenantId: 't1' })).not.toThrow();
   });
 
-  it('takes the order id from admin_graphql_api_id: the numeric id above 2^53 arrives rounded', async () => {
+  it('takes the order id from admin_graphql_api_id: a numeric id above 2^53 arrives rounded', async () => {
     const order = fixture();
-    expect(String(order.id)).toBe('820982911946154500'); // what JSON.parse made of 820982911946154508
+    // Shopify's own samples use 18-digit ids; webhook-ingress's JSON.parse rounds them.
+    order.id = JSON.parse('820982911946154508');
+    order.admin_graphql_api_id = 'gid://shopify/Order/820982911946154508';
+    expect(String(order.id)).toBe('820982911946154500');
     expect((await map(order)).externalRef).toBe('shopify:820982911946154508');
     delete order.admin_graphql_api_id;
     order.id = 5208334008572;
@@ -80,11 +83,11 @@ describe('example route: Shopify orders/create → erp.sales-order.create', () =
     const order = fixture();
     const [line] = order.line_items;
     order.line_items = [
-      { ...line, sku: null, variant_id: null, product_id: 632910392 },
+      { ...line, sku: null, variant_id: null, product_id: 8061536829755 },
       { ...line, sku: '', variant_id: null, product_id: null, id: 1066630381, title: 'Gift wrapping', price: '5.00', quantity: 2 },
     ];
     expect((await map(order)).items).toEqual([
-      { itemCode: 'SHOPIFY-632910392', itemName: 'IPod Nano - 8GB', qty: 1, rate: 199 },
+      { itemCode: 'SHOPIFY-8061536829755', itemName: 'IPod Nano - 8GB', qty: 1, rate: 199 },
       { itemCode: 'SHOPIFY-LINE-1066630381', itemName: 'Gift wrapping', qty: 2, rate: 5 },
     ]);
   });

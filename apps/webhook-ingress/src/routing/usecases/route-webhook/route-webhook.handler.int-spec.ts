@@ -66,7 +66,7 @@ describe('RouteWebhookHandler (Postgres)', () => {
     expect(row).toMatchObject({ id: commandId, type: 'erp.sales-order.create', topic: 'erp.commands', sessionId: 'customer:shipping company', publishedAt: null });
     expect(row!.body).toMatchObject({ id: commandId, type: 'erp.sales-order.create', version: 1, tenantId: 't1', correlationId: event.correlationId, causationId: event.id });
     expect((row!.body as { payload: unknown }).payload).toEqual({
-      externalRef: 'shopify:820982911946154508',
+      externalRef: 'shopify:5654845784239',
       customerName: 'Shipping Company',
       transactionDate: '2021-12-31',
       deliveryDate: '2021-12-31',
@@ -74,7 +74,7 @@ describe('RouteWebhookHandler (Postgres)', () => {
       email: 'jon@example.com',
       items: [
         { itemCode: 'IPOD2008PINK', itemName: 'IPod Nano - 8GB', qty: 1, rate: 199 },
-        { itemCode: 'SHOPIFY-808950810', itemName: 'IPod Nano - 8GB', qty: 1, rate: 199 },
+        { itemCode: 'SHOPIFY-44236723191988', itemName: 'IPod Nano - 8GB', qty: 1, rate: 199 },
       ],
       grandTotal: 403,
     });
@@ -159,6 +159,6 @@ describe('RouteWebhookHandler (Postgres)', () => {
     const second = received(id);
     await handler.execute(second);
     const [row] = await outboxOf(second.id);
-    expect((row!.body as { payload: { externalRef: string } }).payload.externalRef).toBe('shop-a:820982911946154508');
+    expect((row!.body as { payload: { externalRef: string } }).payload.externalRef).toBe('shop-a:5654845784239');
   });
 });
