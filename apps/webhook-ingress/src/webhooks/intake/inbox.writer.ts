@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InboxRepository, type InboxEntry } from '@junction/persistence';
 import { MessagePublisher } from '@junction/messaging';
 import { GroupCommit } from './group-commit';
@@ -10,6 +10,9 @@ export interface InboxWriterOptions {
   maxInFlight: number;
   maxBatch: number;
 }
+
+export const INBOX_WRITER_OPTIONS = Symbol('INBOX_WRITER_OPTIONS');
+const DEFAULTS: InboxWriterOptions = { maxInFlight: 2, maxBatch: 256 };
 
 /**
  * Durable accept: a request's inbox + outbox rows are committed (grouped with concurrent requests' rows into
@@ -25,9 +28,9 @@ export class InboxWriter {
   constructor(
     private readonly inbox: InboxRepository,
     private readonly publisher: MessagePublisher,
-    options: InboxWriterOptions = { maxInFlight: 2, maxBatch: 256 },
+    @Optional() @Inject(INBOX_WRITER_OPTIONS) options?: InboxWriterOptions,
   ) {
-    this.committer = new GroupCommit((entries) => this.write(entries), options);
+    this.committer = new GroupCommit((entries) => this.write(entries), options ?? DEFAULTS);
   }
 
   write1(entry: InboxEntry): Promise<WriteOutcome> {
