@@ -1,4 +1,6 @@
 import { defineApp } from '@junction/platform';
+import { SecurityModule } from '@junction/security';
+import { AdminModule } from './admin/admin.module';
 import { CommandsModule } from './commands/commands.module';
 import { ingressEnvSchema } from './config/env';
 import { RoutingModule } from './routing/routing.module';
@@ -9,5 +11,5 @@ export const webhookIngress = defineApp({
   name: 'webhook-ingress',
   defaultPort: 3000,
   envSchema: ingressEnvSchema,
-  imports: (env) => [WebhooksModule, CommandsModule.forRoot(env), RoutingModule],
+  imports: (env) => [SecurityModule.forRoot({ kek: env.JUNCTION_KEK }), WebhooksModule, CommandsModule.forRoot(env), AdminModule, RoutingModule],
 });

@@ -93,6 +93,9 @@ describe('endpointCreateSchema', () => {
     expect(parseInput(endpointCreateSchema, { ...base, routes: [route] }).routes).toEqual([route]);
     expect(failure(endpointCreateSchema, { ...base, routes: [{ ...route, command: 'no.such.command' }] }).message).toMatch(/^routes\.0\.command: /);
     expect(failure(endpointCreateSchema, { ...base, routes: [route, route] }).message).toMatch(/^routes: .*unique/);
+    const broken = failure(endpointCreateSchema, { ...base, routes: [route, { ...route, name: 'broken', mapping: '{ "x": ' }] });
+    expect(broken.message).toMatch(/^routes\.1\.mapping: route "broken": mapping does not compile/);
+    expect(failure(endpointUpdateSchema, { routes: [{ ...route, mapping: '$foo(' }] }).message).toMatch(/^routes\.0\.mapping: /);
   });
 
   it('refuses unknown fields (a typo must not be ignored) and update-only ones', () => {

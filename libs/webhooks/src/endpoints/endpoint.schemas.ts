@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { SchemeNames, type SchemeName } from '@junction/security';
+import { compileRoutes } from '../routing/compile-routes';
 import { routeRulesSchema } from '../routing/route-rule';
+import { RouteCompileError } from '../routing/routing.errors';
 import { EndpointError } from './endpoint.types';
 import { isUsableSecret, schemeOptionsSchema } from './scheme-rules';
 
@@ -19,6 +21,15 @@ const description = z.string().max(500);
 const toleranceSeconds = z.number().int().min(0).max(86_400);
 const futureToleranceSeconds = z.number().int().min(0).max(3_600);
 const bodyLimitBytes = z.number().int().min(KiB).max(10 * MiB);
+/** The rules' shape, and every mapping compiles (JSONata syntax), so a broken route is a 400 now, not a dead letter later. */
+const routesSchema = routeRulesSchema.superRefine((rules, ctx) => {
+  try {
+    compileRoutes(rules);
+  } catch (error) {
+    if (!(error instanceof RouteCompileError)) throw error;
+    ctx.addIssue({ code: 'custom', path: [rules.findIndex((r) => r.name === error.route), 'mapping'], message: error.message });
+  }
+});
 
 /** POST: a new endpoint with 1-5 secrets. Without `id` the service picks a random uuid. */
 export const endpointCreateSchema = z
@@ -33,7 +44,7 @@ export const endpointCreateSchema = z
     futureToleranceSeconds: futureToleranceSeconds.default(60),
     bodyLimitBytes: bodyLimitBytes.default(256 * KiB),
     rateLimit: rateLimitSchema.optional(),
-    routes: routeRulesSchema.default([]),
+    routes: routesSchema.default([]),
   })
   .superRefine((input, ctx) => {
     checkSchemeOptions(input.scheme, input.schemeOptions, ctx);
@@ -58,7 +69,7 @@ export const endpointUpdateSchema = z
     futureToleranceSeconds: futureToleranceSeconds.optional(),
     bodyLimitBytes: bodyLimitBytes.optional(),
     rateLimit: rateLimitSchema.nullable().optional(),
-    routes: routeRulesSchema.optional(),
+    routes: routesSchema.optional(),
     disabled: z.boolean().optional(),
   })
   .refine((patch) => Object.keys(patch).length > 0, 'nothing to change');
