@@ -150,14 +150,20 @@ describe('RouteWebhookHandler (Postgres)', () => {
     expect(await outboxOf(event.id)).toHaveLength(0);
   });
 
-  it('uses the changed routes once the endpoint row changes (cache keyed by updatedAt)', async () => {
+  it('uses the changed routes once the endpoint row changes and its 5 s memo has passed', async () => {
     const id = await endpoint();
     const first = received(id);
     await handler.execute(first);
     const renamed = shopifyOrdersCreateRoute.mapping.replace('"externalRef": "shopify:" & $orderId', '"externalRef": "shop-a:" & $orderId');
     await db.prisma.webhookEndpoint.update({ where: { id }, data: { routes: [{ ...shopifyOrdersCreateRoute, mapping: renamed }] } });
     const second = received(id);
-    await handler.execute(second);
+    const later = Date.now() + 5_001;
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(later);
+    try {
+      await handler.execute(second);
+    } finally {
+      clock.mockRestore();
+    }
     const [row] = await outboxOf(second.id);
     expect((row!.body as { payload: { externalRef: string } }).payload.externalRef).toBe('shop-a:5654845784239');
   });

@@ -17,9 +17,12 @@ import { routedCommandId } from './routed-command.id';
  * - Endpoint gone (deleted, disabled, or its id now another tenant's): acknowledged with a warning, nothing
  *   published. Its routes no longer speak for this event.
  */
+const ENDPOINT_TTL_MS = 5_000;
+
 @Injectable()
 export class RouteWebhookHandler {
   private readonly logger = new Logger(RouteWebhookHandler.name);
+  private readonly recent = new Map<string, { row: ReturnType<WebhookEndpointRepository['findForIngress']>; expiresAt: number }>();
 
   constructor(
     private readonly endpoints: WebhookEndpointRepository,
@@ -31,14 +34,14 @@ export class RouteWebhookHandler {
   async execute(event: MessageOf<'webhooks.received'>): Promise<void> {
     const { endpointId, provider, eventType, eventId } = event.payload;
     const where = `${provider} ${eventType} ${eventId} (message ${event.id}, correlation ${event.correlationId})`;
-    const endpoint = await this.endpoints.findForIngress(endpointId);
+    const endpoint = await this.endpoint(endpointId);
     if (!endpoint || endpoint.tenantId !== event.tenantId || endpoint.provider !== provider) {
       this.logger.warn(`endpoint ${endpointId} is gone, disabled or no longer the one that received it; ${where} acknowledged without routing`);
       return;
     }
     const mapped = await mapEvent(this.routes.for(endpoint), event.payload);
     if (mapped.length === 0) {
-      this.logger.log(`no route of endpoint ${endpointId} matches ${where}`);
+      this.logger.debug(`no route of endpoint ${endpointId} matches ${where}`);
       return;
     }
     const commands = this.commandsFor(event, mapped);
@@ -49,6 +52,21 @@ export class RouteWebhookHandler {
     }
     const summary = commands.map((c, i) => `${mapped[i]!.route} → ${c.type} ${c.id}`).join(', ');
     this.logger.log(`routed ${where}: ${summary}`);
+  }
+
+  /**
+   * The endpoint row, remembered for ENDPOINT_TTL_MS: most events match no route, and one query per event
+   * would cost the database as much as receiving the event did. A route change shows within the TTL.
+   */
+  private endpoint(id: string): ReturnType<WebhookEndpointRepository['findForIngress']> {
+    const now = Date.now();
+    const cached = this.recent.get(id);
+    if (cached && cached.expiresAt > now) return cached.row;
+    if (this.recent.size >= 1_000) this.recent.delete(this.recent.keys().next().value!);
+    const row = this.endpoints.findForIngress(id);
+    this.recent.set(id, { row, expiresAt: now + ENDPOINT_TTL_MS });
+    row.catch(() => this.recent.delete(id));
+    return row;
   }
 
   private commandsFor(event: MessageOf<'webhooks.received'>, mapped: readonly MappedCommand[]): AnyMessage[] {
