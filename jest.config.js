@@ -27,7 +27,7 @@ module.exports = {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|uid|strtok3|token-types|@tokenizer|load-esm|iterare)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|uid|strtok3|token-types|@tokenizer|load-esm|iterare|@octokit)/)'],
   moduleNameMapper: {
     '^@junction/connectors/([^/]+)$': '<rootDir>/libs/connectors/$1/src/index.ts',
     '^@junction/([^/]+)$': '<rootDir>/libs/$1/src/index.ts',

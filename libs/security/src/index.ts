@@ -3,6 +3,7 @@ export type { SealedSecret } from './vault/credential-vault';
 export { formatKeyEntry, KeyRingError, parseKeyRing } from './vault/key-ring';
 export type { KeyRing } from './vault/key-ring';
 export { SchemeNames } from './webhooks/webhook-scheme';
+export { genericHmacOptionsSchema, webhookSchemes } from './webhooks/webhook-schemes';
 export type { EventIdentity, GenericHmacOptions, IncomingHeaders, SchemeName, VerifyFailureCode, VerifyInput, VerifyResult, WebhookScheme } from './webhooks/webhook-scheme';
 
 // Credentials at rest and API keys
