@@ -45,7 +45,7 @@ export function readyBanner(facts: BannerFacts): string {
           `    -d '{"id":"my-shop","provider":"shopify","scheme":"shopify","secrets":["<the app client secret>"]}'`,
           'or with the CLI (reads the secret from stdin, so it stays out of your shell history):',
         ]
-      : ['  (the admin API needs a jk_… key: unset JUNCTION_API_KEY to get one, or create one with `npm run junction -- api-keys create`)', 'with the CLI:']),
+      : ['  (this key does not work for the admin API: unset JUNCTION_API_KEY for one that does, or create one with `npm run junction -- api-keys create --name me --scope admin`)', 'with the CLI:']),
     `  ${facts.cliEnvPrefix}npm run junction -- endpoints add --id my-shop --provider shopify --scheme shopify --secret-stdin`,
     '',
   ];

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { MemoryBroker, MemoryTransport } from '@junction/messaging';
 import { applyMigrations, startEmbeddedPostgres } from '@junction/persistence';
 import { ConfigError, onShutdownSignal, parseEnv, startApp, type RunningApp } from '@junction/platform';
 import { redactUrl, startTelemetry } from '@junction/telemetry';
+import { standaloneApiKey } from './api-key';
 import { standaloneApps } from './apps';
 import { readyBanner } from './banner';
 import { standaloneEnvSchema } from './config/env';
@@ -28,7 +28,9 @@ async function main(): Promise<void> {
   const databaseUrl = env.DATABASE_URL ?? embedded!.url;
   const { applied } = await applyMigrations(databaseUrl);
   const telemetry = startTelemetry({ serviceName: 'junction', otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
-  const apiKey = env.JUNCTION_API_KEY ?? randomBytes(18).toString('base64url');
+  // Registered before any app listens: the key works for the admin API from the first request.
+  const apiKey = await standaloneApiKey(databaseUrl, env.TENANT_ID, env.JUNCTION_API_KEY);
+  if (apiKey.warning) process.stderr.write(`junction: warning: ${apiKey.warning}\n`);
 
   const broker = new MemoryBroker();
   const running: RunningApp[] = [];
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
         BUS: 'memory',
         DATABASE_URL: databaseUrl,
         DATABASE_POOL_MAX: String(env.DATABASE_POOL_MAX),
-        JUNCTION_API_KEY: apiKey,
+        JUNCTION_API_KEY: apiKey.key,
         JUNCTION_KEK: kek.value,
         PORT: String(definition.defaultPort + env.JUNCTION_PORT_OFFSET),
       },
@@ -71,8 +73,8 @@ async function main(): Promise<void> {
       apps: running,
       sandboxes,
       ingressUrl: running.find((r) => r.name === 'webhook-ingress')!.url,
-      apiKey,
-      apiKeyWorksForAdmin: true,
+      apiKey: apiKey.key,
+      apiKeyWorksForAdmin: apiKey.admin,
       kek: kek.source,
       cliEnvPrefix: env.JUNCTION_DATA_DIR === DEFAULT_DATA_DIR ? '' : `JUNCTION_DATA_DIR=${env.JUNCTION_DATA_DIR} `,
     }),

@@ -1,0 +1,150 @@
+import { join, resolve } from 'node:path';
+import { ApiKeyRepository, applyMigrations, AuditEventRepository, CredentialRepository, PrismaService, redactDatabaseUrl, startEmbeddedPostgres, WebhookEndpointRepository } from '@junction/persistence';
+import { CredentialService, CredentialVault, type KeyRing, parseKeyRing } from '@junction/security';
+import { ApiKeyService, WebhookEndpointService } from '@junction/webhooks';
+import { readInstanceFile } from '../../standalone/src/data-dir/instance-file';
+import { kekFilePath, readKekFileIfPresent, readOrCreateKekFile } from '../../standalone/src/data-dir/kek-file';
+import { CliConfigError, CliError, prismaReason } from './cli-errors';
+import type { CliEnv } from './config/env';
+
+export interface CliRuntime {
+  endpoints(): Promise<WebhookEndpointService>;
+  apiKeys(): Promise<ApiKeyService>;
+  /** The credential service and the ring's active key id. */
+  credentials(): Promise<{ service: CredentialService; activeKeyId: string }>;
+  /** The ring's key ids, first = active; undefined when there is none yet. Touches no database. */
+  keyIds(): Promise<readonly string[] | undefined>;
+  /** Disconnects and stops an embedded Postgres the CLI started; safe to call when nothing was opened. */
+  close(): Promise<void>;
+}
+
+interface Database {
+  url: string;
+  /** Set when the CLI started the embedded Postgres itself. */
+  stop?: () => Promise<void>;
+  /** A running standalone Junction's database. */
+  standalone: boolean;
+  /** Where the URL came from, for error messages. */
+  source: string;
+}
+
+/**
+ * Where the CLI finds its database: DATABASE_URL; else the running standalone Junction's (`standalone.json` in
+ * the data dir); else it starts the embedded Postgres on the data dir itself, migrates it, and stops it at exit.
+ * Its key ring (only for commands that seal or re-wrap secrets): JUNCTION_KEK; else `<data dir>/kek`, created
+ * if missing, exactly as standalone does. Services are built by hand over one Prisma client: no Nest
+ * application, so a command starts in about a second.
+ */
+export function createCliRuntime(env: CliEnv, notice: (line: string) => void = () => undefined): CliRuntime {
+  const dataDir = resolve(env.JUNCTION_DATA_DIR);
+  let database: Promise<{ prisma: PrismaService; database: Database }> | undefined;
+  let credentials: Promise<{ service: CredentialService; activeKeyId: string }> | undefined;
+  let closed = false;
+
+  const open = () => {
+    if (closed) throw new Error('the CLI runtime is closed');
+    return (database ??= (async () => {
+      const opened = await connect(env, dataDir, notice);
+      const prisma = new PrismaService(opened.url, { poolMax: 2 });
+      try {
+        await prisma.ping(5_000);
+      } catch (error: unknown) {
+        await prisma.$disconnect();
+        await opened.stop?.();
+        throw new CliError('DATABASE_UNAVAILABLE', `${opened.source} ${redactDatabaseUrl(opened.url)}: ${prismaReason((error as Error).cause ?? error)}`);
+      }
+      return { prisma, database: opened };
+    })());
+  };
+  const openCredentials = () =>
+    (credentials ??= (async () => {
+      const { prisma, database: opened } = await open();
+      const rows = new CredentialRepository(prisma);
+      const ring = await keyRing(env, dataDir, opened, rows, notice);
+      return { service: new CredentialService(new CredentialVault(ring), rows), activeKeyId: ring.activeKeyId };
+    })());
+
+  return {
+    endpoints: async () => {
+      const [{ prisma }, { service }] = await Promise.all([open(), openCredentials()]);
+      return new WebhookEndpointService(prisma, new WebhookEndpointRepository(prisma), service, new AuditEventRepository(prisma));
+    },
+    apiKeys: async () => {
+      const { prisma } = await open();
+      return new ApiKeyService(prisma, new ApiKeyRepository(prisma), new AuditEventRepository(prisma));
+    },
+    credentials: openCredentials,
+    keyIds: async () => {
+      if (env.JUNCTION_KEK) return [...env.JUNCTION_KEK.keys.keys()];
+      const file = await readKekFileIfPresent(dataDir);
+      return file === undefined ? undefined : [...fileRing(dataDir, file).keys.keys()];
+    },
+    close: async () => {
+      closed = true;
+      const opened = await database?.catch(() => undefined);
+      if (!opened) return;
+      await opened.prisma.$disconnect();
+      await opened.database.stop?.();
+    },
+  };
+}
+
+async function connect(env: CliEnv, dataDir: string, notice: (line: string) => void): Promise<Database> {
+  if (env.DATABASE_URL) return { url: env.DATABASE_URL, standalone: false, source: 'DATABASE_URL' };
+  const instance = await readInstanceFile(dataDir);
+  if (instance) return { url: instance.databaseUrl, standalone: true, source: `the standalone Junction (pid ${instance.pid})` };
+  notice(`no DATABASE_URL and no running standalone Junction: starting the embedded Postgres in ${join(dataDir, 'postgres')}`);
+  const embedded = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres') });
+  try {
+    await applyMigrations(embedded.url);
+  } catch (error: unknown) {
+    await embedded.stop();
+    throw error;
+  }
+  return { url: embedded.url, stop: embedded.stop, standalone: false, source: 'embedded Postgres' };
+}
+
+/**
+ * A ring that cannot open the stored secrets is refused before anything is written: secrets sealed under a key
+ * webhook-ingress does not have would make it reject every delivery, and nothing would say why.
+ */
+async function keyRing(env: CliEnv, dataDir: string, database: Database, credentials: CredentialRepository, notice: (line: string) => void): Promise<KeyRing> {
+  // Key ids are never empty: "not wrapped by ''" is any row.
+  const stored = (await credentials.findNotWrappedBy('', 1)).length > 0;
+  let ring = env.JUNCTION_KEK;
+  let source = 'JUNCTION_KEK';
+  if (!ring) {
+    source = kekFilePath(dataDir);
+    const existing = await readKekFileIfPresent(dataDir);
+    // Standalone writes this file whenever JUNCTION_KEK is unset: running without it, it was given JUNCTION_KEK.
+    if (existing === undefined && (stored || database.standalone)) {
+      throw new CliConfigError(
+        `${database.standalone ? 'the running standalone Junction' : 'this database'} uses a key ring from JUNCTION_KEK and there is no ${source}: set JUNCTION_KEK to the same ring`,
+        'KEK_REQUIRED',
+      );
+    }
+    let value = existing;
+    if (value === undefined) {
+      const file = await readOrCreateKekFile(dataDir);
+      if (file.created) notice(`created the key ring ${source} (0600): back it up with the database`);
+      value = file.value;
+    }
+    ring = fileRing(dataDir, value);
+  }
+  if (stored) {
+    let underRing = 0;
+    for (const id of ring.keys.keys()) underRing += await credentials.countWrappedBy(id);
+    if (underRing === 0) {
+      throw new CliConfigError(`no stored secret is wrapped by a key in ${source} (${[...ring.keys.keys()].join(', ')}): set JUNCTION_KEK to the ring the apps use`, 'KEK_MISMATCH');
+    }
+  }
+  return ring;
+}
+
+function fileRing(dataDir: string, value: string): KeyRing {
+  try {
+    return parseKeyRing(value);
+  } catch (error: unknown) {
+    throw new CliConfigError(`${kekFilePath(dataDir)}: ${(error as Error).message}`, 'INVALID_KEK');
+  }
+}

@@ -1,0 +1,68 @@
+/** Shared by the CLI's unit specs: a runtime of jest mocks and a runner that captures stdout and stderr. */
+import type { ApiKeyView, EndpointView } from '@junction/webhooks';
+import { runCli } from './cli';
+import type { CliRuntime } from './cli-context';
+
+export const SECRET = 'shpss_first-secret-value-0001';
+export const ENV_SECRET = 'shpss_env-secret-value-0002';
+export const STDIN_SECRET = 'shpss_stdin-secret-value-0003';
+const KEK = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
+
+export function endpointView(overrides: Partial<EndpointView> = {}): EndpointView {
+  return {
+    id: 'my-shop',
+    tenantId: 'default',
+    provider: 'shopify',
+    scheme: 'shopify',
+    schemeOptions: {},
+    description: null,
+    url: '/webhooks/shopify/my-shop',
+    toleranceSeconds: 300,
+    futureToleranceSeconds: 60,
+    bodyLimitBytes: 262_144,
+    rateLimit: null,
+    routes: [],
+    disabled: false,
+    secrets: [{ id: 'sec-1', createdAt: new Date('2025-01-01T00:00:00Z'), expiresAt: null, active: true }],
+    createdAt: new Date('2025-01-01T00:00:00Z'),
+    updatedAt: new Date('2025-01-01T00:00:00Z'),
+    ...overrides,
+  };
+}
+
+const keyView: ApiKeyView = { id: 'AbCdEf012345', tenantId: 'default', name: 'ops', scopes: ['admin'], createdAt: new Date('2025-01-01T00:00:00Z'), lastUsedAt: null, revokedAt: null };
+
+/** A runtime whose services are jest mocks: these specs are about arguments and output, not persistence. */
+export function fakeRuntime() {
+  const endpoints = {
+    create: jest.fn(async () => endpointView()),
+    list: jest.fn(async () => [endpointView(), endpointView({ id: 'gh', provider: 'github', scheme: 'github', url: '/webhooks/github/gh', disabled: true })]),
+    get: jest.fn(async () => endpointView()),
+    update: jest.fn(async (_ctx: unknown, _id: string, patch: { disabled?: boolean }) => endpointView({ disabled: patch.disabled ?? false })),
+    remove: jest.fn(async () => undefined),
+    addSecret: jest.fn(async (_ctx: unknown, _id: string, _input: unknown) => endpointView({ secrets: [...endpointView().secrets, { id: 'sec-2', createdAt: new Date('2025-01-02T00:00:00Z'), expiresAt: null, active: true }] })),
+    removeSecret: jest.fn(async () => endpointView()),
+  };
+  const apiKeys = { create: jest.fn(async () => ({ key: 'jk_AbCdEf012345_secretpartsecretpartsecretpartsecretpart123', view: keyView })), list: jest.fn(async () => [keyView]), revoke: jest.fn(async () => ({ ...keyView, revokedAt: new Date() })) };
+  const rewrapAll = jest.fn(async () => ({ rewrapped: 3, current: 1 }));
+  const runtime: CliRuntime = {
+    endpoints: jest.fn(async () => endpoints as never),
+    apiKeys: jest.fn(async () => apiKeys as never),
+    credentials: jest.fn(async () => ({ service: { rewrapAll } as never, activeKeyId: 'k2' })),
+    keyIds: jest.fn(async () => ['local-1']),
+    close: jest.fn(async () => undefined),
+  };
+  return { runtime, endpoints, apiKeys, rewrapAll };
+}
+
+export async function run(argv: string[], options: { env?: Record<string, string>; stdin?: string; fake?: ReturnType<typeof fakeRuntime> } = {}) {
+  const fake = options.fake ?? fakeRuntime();
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    env: { JUNCTION_KEK: KEK, ...options.env },
+    io: { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), readStdin: async () => options.stdin ?? '' },
+    runtime: () => fake.runtime,
+  });
+  return { code, stdout, stderr, fake, all: stdout + stderr };
+}
