@@ -45,6 +45,9 @@ describe('endpointCreateSchema', () => {
     expect(parseInput(endpointCreateSchema, { ...base, scheme: 'generic-hmac', schemeOptions: hmacOptions }).schemeOptions).toEqual(hmacOptions);
     expect(failure(endpointCreateSchema, { ...base, schemeOptions: hmacOptions }).message).toBe('schemeOptions: only generic-hmac takes options, not stripe');
     expect(failure(endpointCreateSchema, { ...base, scheme: 'generic-hmac', schemeOptions: { ...hmacOptions, algorithm: 'md5' } }).message).toMatch(/^schemeOptions\.algorithm: /);
+    // The scheme's own rules: a checked timestamp must be signed, or a replayer could rewrite it.
+    const unsigned = { ...hmacOptions, timestampHeader: 'x-timestamp' };
+    expect(failure(endpointCreateSchema, { ...base, scheme: 'generic-hmac', schemeOptions: unsigned }).message).toMatch(/^schemeOptions\.signedPayload: /);
   });
 
   it('takes 1 to 5 secrets of at most 1000 characters', () => {
