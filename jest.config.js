@@ -29,6 +29,8 @@ module.exports = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|uid|strtok3|token-types|@tokenizer|load-esm|iterare|@octokit)/)'],
   moduleNameMapper: {
+    // Exports only an `import` condition, which Jest's CommonJS resolver does not follow (test signer only).
+    '^@octokit/webhooks-methods$': '<rootDir>/node_modules/@octokit/webhooks-methods/dist-node/index.js',
     '^@junction/connectors/([^/]+)$': '<rootDir>/libs/connectors/$1/src/index.ts',
     '^@junction/([^/]+)$': '<rootDir>/libs/$1/src/index.ts',
   },

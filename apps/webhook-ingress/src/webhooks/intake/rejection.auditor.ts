@@ -37,8 +37,16 @@ export class RejectionAuditor implements BeforeApplicationShutdown {
       this.dropped++;
       return;
     }
-    const { endpointId, tenantId, code, ...detail } = rejection;
-    this.pending.push({ action: 'webhook.rejected', actor: 'webhook', tenantId: tenantId ?? null, subject: endpointId, outcome: code, detail: { ...detail }, occurredAt: new Date() });
+    const { endpointId, tenantId, code, provider, message, ...detail } = rejection;
+    this.pending.push({
+      action: 'webhook.rejected',
+      actor: 'webhook',
+      tenantId: tenantId ?? null,
+      subject: storable(endpointId),
+      outcome: code,
+      detail: { ...detail, provider: storable(provider), message: storable(message) },
+      occurredAt: new Date(),
+    });
     if (this.pending.length >= FLUSH_AT) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS).unref();
   }
@@ -63,4 +71,12 @@ export class RejectionAuditor implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     await this.flush();
   }
+}
+
+/**
+ * Path segments are attacker-chosen: `%00` decodes to a NUL, which Postgres text refuses, and one such row
+ * would fail its whole batch. Bounded length, NUL replaced.
+ */
+function storable(value: string): string {
+  return value.slice(0, 300).replace(/\u0000/g, '\uFFFD');
 }

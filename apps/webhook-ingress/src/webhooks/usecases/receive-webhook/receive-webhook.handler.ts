@@ -24,8 +24,8 @@ export interface WebhookAnswer {
   status: number;
   body: Record<string, unknown>;
   headers?: Record<string, string>;
-  /** The body was not read to its end: the connection cannot be reused. */
-  close?: boolean;
+  /** Answered before the body was read to its end: the rest must be drained before the connection is reused. */
+  unread?: boolean;
 }
 
 /** Seconds a provider should wait before retrying when we could not store its webhook. */
@@ -55,24 +55,24 @@ export class ReceiveWebhookHandler {
       return this.unavailable(request, error);
     }
     if (!endpoint || endpoint.provider !== request.provider) {
-      return { ...this.reject(request, undefined, 404, ErrorCodes.endpointNotFound, `no webhook endpoint ${request.provider}/${request.endpointId}`), close: true };
+      return { ...this.reject(request, undefined, 404, ErrorCodes.endpointNotFound, `no webhook endpoint ${request.provider}/${request.endpointId}`), unread: true };
     }
     if (endpoint.rateLimit) {
       const wait = this.buckets.take(endpoint.id, endpoint.rateLimit.perSecond, endpoint.rateLimit.burst);
       if (wait > 0) {
         const answer = this.reject(request, endpoint, 429, ErrorCodes.rateLimited, `more than ${endpoint.rateLimit.perSecond} requests/s for this endpoint`);
-        return { ...answer, headers: { 'retry-after': String(Math.ceil(wait)) }, close: true };
+        return { ...answer, headers: { 'retry-after': String(Math.ceil(wait)) }, unread: true };
       }
     }
     const kind = contentKind(request.headers['content-type']);
     if (!kind) {
-      return { ...this.reject(request, endpoint, 415, ErrorCodes.unsupportedMediaType, 'send application/json or application/x-www-form-urlencoded'), close: true };
+      return { ...this.reject(request, endpoint, 415, ErrorCodes.unsupportedMediaType, 'send application/json or application/x-www-form-urlencoded'), unread: true };
     }
     const declared = request.headers['content-length'] === undefined ? undefined : Number(request.headers['content-length']);
     const read = await readBody(request.body, endpoint.bodyLimitBytes, declared);
     if (!read.ok) {
       if (read.reason === 'aborted') return this.reject(request, endpoint, 400, ErrorCodes.malformedPayload, 'the request body ended early');
-      return { ...this.reject(request, endpoint, 413, ErrorCodes.payloadTooLarge, `body over this endpoint's limit of ${endpoint.bodyLimitBytes} bytes`), close: true };
+      return { ...this.reject(request, endpoint, 413, ErrorCodes.payloadTooLarge, `body over this endpoint's limit of ${endpoint.bodyLimitBytes} bytes`), unread: true };
     }
     const verified = endpoint.scheme.verify({
       headers: request.headers,
