@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createMessage, type AnyMessage } from '@junction/contracts';
 import { ErpNextSandbox } from '@junction/connectors/erpnext';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { formatKeyEntry } from '@junction/security';
 import { activeTraceId, withProducerSpan } from '@junction/telemetry';
 import { RabbitMqTransport, toOutgoing, type DeliveredMessage } from '@junction/messaging';
 import { createTestDatabase, rabbitMqReachable, startAppProcess, testRabbitMqUrl, waitUntil, type AppProcess, type TestDatabase } from '@junction/testing';
@@ -35,7 +36,7 @@ describeIfBroker('distributed: erp.customer.create over RabbitMQ and Postgres', 
     const env = { BUS: 'rabbitmq', RABBITMQ_URL: testRabbitMqUrl, DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', MAX_DELIVERY_COUNT: '3' };
     [worker, ingress] = await Promise.all([
       startAppProcess('dist/apps/erp-worker/main.js', { ...env, ERPNEXT_URL: erpUrl, ERPNEXT_API_KEY: 'e2e-key', ERPNEXT_API_SECRET: 'e2e-secret-value' }),
-      startAppProcess('dist/apps/webhook-ingress/main.js', { ...env, JUNCTION_API_KEY: apiKey }),
+      startAppProcess('dist/apps/webhook-ingress/main.js', { ...env, JUNCTION_API_KEY: apiKey, JUNCTION_KEK: formatKeyEntry('e2e-1', randomBytes(32)) }),
     ]);
     await observer.connect();
     await observer.subscribe(
