@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma } from '../generated/prisma/client';
 import { PrismaService, type Tx } from '../prisma/prisma.service';
 import type { NewOutboxRow, OutboxRow, RelayOptions } from './outbox.types';
 
@@ -35,27 +34,33 @@ export class OutboxRepository {
    * rows: delivery is at-least-once, and consumers deduplicate on the message id (= row id).
    */
   async relayBatch(limit: number, publish: (rows: OutboxRow[]) => Promise<void>, options: RelayOptions = {}): Promise<number> {
+    // On a pooled pg client rather than a Prisma interactive transaction: the relay runs for every committed
+    // batch of every app, and Prisma's per-statement cost was a visible share of bench:ingress.
+    const client = await this.prisma.pool.connect();
     let claimed: OutboxRow[] = [];
     try {
-      return await this.prisma.transaction(
-        async (tx) => {
-          claimed = await tx.$queryRaw<OutboxRow[]>`
-            SELECT "id", "topic", "type", "sessionId", "body", "headers", "availableAt", "createdAt", "attempts"
-            FROM "outbox_message"
-            WHERE "publishedAt" IS NULL AND "availableAt" <= now()
-            ORDER BY "createdAt", "id"
-            LIMIT ${limit}
-            FOR UPDATE SKIP LOCKED`;
-          if (claimed.length === 0) return 0;
-          await publish(claimed);
-          await tx.$executeRaw`
-            UPDATE "outbox_message" SET "publishedAt" = now()
-            WHERE "id" IN (${Prisma.join(claimed.map((row) => Prisma.sql`${row.id}::uuid`))})`;
-          return claimed.length;
-        },
-        { timeoutMs: options.timeoutMs ?? 30_000 },
-      );
+      await client.query('BEGIN');
+      claimed = (
+        await client.query<OutboxRow>(
+          `SELECT "id", "topic", "type", "sessionId", "body", "headers", "availableAt", "createdAt", "attempts"
+           FROM "outbox_message"
+           WHERE "publishedAt" IS NULL AND "availableAt" <= now()
+           ORDER BY "createdAt", "id"
+           LIMIT $1
+           FOR UPDATE SKIP LOCKED`,
+          [limit],
+        )
+      ).rows;
+      if (claimed.length > 0) {
+        await withTimeout(publish(claimed), options.timeoutMs ?? 30_000);
+        await client.query(`UPDATE "outbox_message" SET "publishedAt" = now() WHERE "id" = ANY($1::uuid[])`, [claimed.map((row) => row.id)]);
+      }
+      await client.query('COMMIT');
+      client.release();
+      return claimed.length;
     } catch (error: unknown) {
+      // The claim rolls back with the connection: a client in an unknown state is discarded, not reused.
+      client.release(true);
       if (claimed.length > 0) {
         await this.recordFailure(claimed, error).catch((recordError: unknown) => {
           throw new AggregateError([error, recordError], 'outbox relay failed, and recording the failure failed too');
@@ -77,4 +82,12 @@ export class OutboxRepository {
       data: { attempts: { increment: 1 }, lastError: message },
     });
   }
+}
+
+function withTimeout(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`publishing the claimed outbox rows took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,5 +1,6 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
 import { parseDatabaseUrl } from '../database-url.parser';
 import { type Prisma, PrismaClient } from '../generated/prisma/client';
 
@@ -25,19 +26,29 @@ export class DatabaseUnavailableError extends Error {
 
 /** Prisma Client over node-postgres (`@prisma/adapter-pg`): no Rust query engine. */
 export class PrismaService extends PrismaClient implements OnApplicationShutdown {
+  /**
+   * The node-postgres pool under Prisma, for the few hot paths where Prisma's per-query cost shows (the webhook
+   * inbox's group commit, the outbox relay). Everything else goes through Prisma; both share these connections.
+   */
+  readonly pool: Pool;
+
   constructor(databaseUrl: string, options: PrismaServiceOptions = {}) {
     const connection = parseDatabaseUrl(databaseUrl);
-    super({
-      adapter: new PrismaPg({
-        ...connection,
-        // adapter-pg sends Date parameters without an offset and reads timestamptz as if it were UTC: on a
-        // server whose time zone is not UTC every time would be shifted. Every session we open is UTC.
-        options: [connection.options, '-c TimeZone=UTC'].filter(Boolean).join(' '),
-        max: options.poolMax ?? 10,
-        // pg waits forever for a connection by default: with the database down, requests would hang, not fail.
-        connectionTimeoutMillis: 5_000,
-      }),
+    const pool = new Pool({
+      ...connection,
+      // adapter-pg sends Date parameters without an offset and reads timestamptz as if it were UTC: on a
+      // server whose time zone is not UTC every time would be shifted. Every session we open is UTC.
+      options: [connection.options, '-c TimeZone=UTC'].filter(Boolean).join(' '),
+      max: options.poolMax ?? 10,
+      // pg waits forever for a connection by default: with the database down, requests would hang, not fail.
+      connectionTimeoutMillis: 5_000,
     });
+    // An idle connection the server drops (restart, failover) emits 'error' on the pool: without a listener
+    // that would crash the process. The next query gets a fresh connection.
+    pool.on('error', () => undefined);
+    // disposeExternalPool: $disconnect ends the pool, as it did when the adapter owned it.
+    super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+    this.pool = pool;
   }
 
   /** Interactive transaction: everything `fn` does through `tx` commits together or not at all. */
