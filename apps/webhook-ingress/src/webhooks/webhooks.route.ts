@@ -36,7 +36,8 @@ export class WebhooksRoute implements OnModuleInit {
         const answer = await this.receive.execute({
           provider: request.params.provider,
           endpointId: request.params.endpointId,
-          headers: { ...request.headers, 'content-type': contentTypes.get(request.raw) },
+          headers: request.headers,
+          contentType: contentTypes.get(request.raw),
           body: request.raw,
           requestId: request.id,
           remoteAddress: request.ip,

@@ -40,21 +40,24 @@ export class OutboxRepository {
     let claimed: OutboxRow[] = [];
     try {
       await client.query('BEGIN');
+      // Claim and mark in one statement: the UPDATE takes the row locks itself, so the claim costs no separate
+      // lock write per row. The mark only counts once this transaction commits, i.e. after the broker accepted.
       claimed = (
         await client.query<OutboxRow>(
-          `SELECT "id", "topic", "type", "sessionId", "body", "headers", "availableAt", "createdAt", "attempts"
-           FROM "outbox_message"
-           WHERE "publishedAt" IS NULL AND "availableAt" <= now()
-           ORDER BY "createdAt", "id"
-           LIMIT $1
-           FOR UPDATE SKIP LOCKED`,
+          `UPDATE "outbox_message" AS o SET "publishedAt" = now()
+           FROM (
+             SELECT "id" FROM "outbox_message"
+             WHERE "publishedAt" IS NULL AND "availableAt" <= now()
+             ORDER BY "createdAt", "id"
+             LIMIT $1
+             FOR UPDATE SKIP LOCKED
+           ) AS due
+           WHERE o."id" = due."id"
+           RETURNING o."id", o."topic", o."type", o."sessionId", o."body", o."headers", o."availableAt", o."createdAt", o."attempts"`,
           [limit],
         )
-      ).rows;
-      if (claimed.length > 0) {
-        await withTimeout(publish(claimed), options.timeoutMs ?? 30_000);
-        await client.query(`UPDATE "outbox_message" SET "publishedAt" = now() WHERE "id" = ANY($1::uuid[])`, [claimed.map((row) => row.id)]);
-      }
+      ).rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
+      if (claimed.length > 0) await withTimeout(publish(claimed), options.timeoutMs ?? 30_000);
       await client.query('COMMIT');
       client.release();
       return claimed.length;

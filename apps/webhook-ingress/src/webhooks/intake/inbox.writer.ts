@@ -12,7 +12,7 @@ export interface InboxWriterOptions {
 }
 
 export const INBOX_WRITER_OPTIONS = Symbol('INBOX_WRITER_OPTIONS');
-const DEFAULTS: InboxWriterOptions = { maxInFlight: 2, maxBatch: 256 };
+const DEFAULTS: InboxWriterOptions = { maxInFlight: 1, maxBatch: 256 };
 
 /**
  * Durable accept: a request's inbox + outbox rows are committed (grouped with concurrent requests' rows into

@@ -15,6 +15,8 @@ export interface WebhookRequest {
   provider: string;
   endpointId: string;
   headers: IncomingHttpHeaders;
+  /** Passed apart from `headers`: the route takes it off the request so that Fastify never judges it. */
+  contentType: string | undefined;
   body: Readable;
   requestId: string;
   remoteAddress?: string;
@@ -64,7 +66,7 @@ export class ReceiveWebhookHandler {
         return { ...answer, headers: { 'retry-after': String(Math.ceil(wait)) }, unread: true };
       }
     }
-    const kind = contentKind(request.headers['content-type']);
+    const kind = contentKind(request.contentType);
     if (!kind) {
       return { ...this.reject(request, endpoint, 415, ErrorCodes.unsupportedMediaType, 'send application/json or application/x-www-form-urlencoded'), unread: true };
     }
