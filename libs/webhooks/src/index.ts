@@ -3,6 +3,7 @@ export type { RouteRule } from './routing/route-rule';
 
 // Endpoint management and API keys (admin API, CLI)
 export { WebhookEndpointService } from './endpoints/webhook-endpoint.service';
+export { ManagementError } from './management.error';
 export { EndpointError } from './endpoints/endpoint.types';
 export type { ActorContext, EndpointErrorCode, EndpointSecretView, EndpointView } from './endpoints/endpoint.types';
 export { endpointCreateSchema, endpointUpdateSchema, secretAddSchema } from './endpoints/endpoint.schemas';
@@ -21,4 +22,4 @@ export { defaultMaxCommandsPerEvent, mapEvent } from './routing/map-event';
 export type { MappedCommand, ReceivedWebhook } from './routing/map-event';
 export { MappingError, RouteCompileError } from './routing/routing.errors';
 export { shopifyOrdersCreateRoute } from './routing/examples/shopify-orders-create.route';
-export { shopifyOrdersCreateSample } from './routing/examples/shopify-orders-create.sample';
+export { shopifyOrdersCreateSample, shopifyOrdersCreateSampleCommand } from './routing/examples/shopify-orders-create.sample';

@@ -1,14 +1,14 @@
 import { type CallHandler, type ExecutionContext, HttpException, Injectable, type NestInterceptor } from '@nestjs/common';
 import { catchError, type Observable, throwError } from 'rxjs';
-import { EndpointError } from '@junction/webhooks';
+import { ManagementError } from '@junction/webhooks';
 
-/** EndpointError → HttpException `{ code, message }` with its status, rendered by the app's HttpErrorFilter. */
+/** ManagementError (EndpointError, ApiKeyError) → HttpException `{ code, message }` with its status, rendered by the app's HttpErrorFilter. */
 @Injectable()
 export class EndpointErrorInterceptor implements NestInterceptor {
   intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
     return next.handle().pipe(
       catchError((error: unknown) =>
-        throwError(() => (error instanceof EndpointError ? new HttpException({ code: error.code, message: error.message }, error.status, { cause: error }) : error)),
+        throwError(() => (error instanceof ManagementError ? new HttpException({ code: error.code, message: error.message }, error.status, { cause: error }) : error)),
       ),
     );
   }

@@ -1,3 +1,4 @@
+import { ManagementError } from '../management.error';
 import { z } from 'zod';
 
 export const ApiKeyScopes = ['admin', 'commands'] as const;
@@ -33,13 +34,6 @@ export interface AuthenticatedApiKey {
 
 export type ApiKeyErrorCode = 'API_KEY_NOT_FOUND' | 'API_KEY_EXISTS' | 'VALIDATION_FAILED';
 
-export class ApiKeyError extends Error {
+export class ApiKeyError extends ManagementError<ApiKeyErrorCode> {
   override readonly name = 'ApiKeyError';
-  constructor(
-    readonly code: ApiKeyErrorCode,
-    readonly status: 404 | 409 | 400,
-    message: string,
-  ) {
-    super(message);
-  }
 }

@@ -1,3 +1,4 @@
+import { ManagementError } from '../management.error';
 import type { SchemeName } from '@junction/security';
 import type { RouteRule } from '../routing/route-rule';
 
@@ -41,14 +42,6 @@ export interface EndpointView {
 
 export type EndpointErrorCode = 'ENDPOINT_NOT_FOUND' | 'ENDPOINT_EXISTS' | 'VALIDATION_FAILED' | 'LAST_SECRET';
 
-/** What reaches a user (HTTP, CLI): a stable code, its HTTP status, a message that never holds a secret. */
-export class EndpointError extends Error {
+export class EndpointError extends ManagementError<EndpointErrorCode> {
   override readonly name = 'EndpointError';
-  constructor(
-    readonly code: EndpointErrorCode,
-    readonly status: 404 | 409 | 400,
-    message: string,
-  ) {
-    super(message);
-  }
 }

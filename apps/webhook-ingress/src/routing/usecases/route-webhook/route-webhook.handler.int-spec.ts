@@ -3,7 +3,7 @@ import { createMessage, type MessageOf } from '@junction/contracts';
 import { MemoryTransport, MessagingModule, settlementForFailure } from '@junction/messaging';
 import { PersistenceModule } from '@junction/persistence';
 import { createTestDatabase, type TestDatabase } from '@junction/testing';
-import { MappingError, shopifyOrdersCreateRoute, shopifyOrdersCreateSample, type RouteRule } from '@junction/webhooks';
+import { MappingError, shopifyOrdersCreateRoute, shopifyOrdersCreateSample, shopifyOrdersCreateSampleCommand, type RouteRule } from '@junction/webhooks';
 import { RoutingModule } from '../../routing.module';
 import { RouteWebhookHandler } from './route-webhook.handler';
 import { routedCommandId } from './routed-command.id';
@@ -65,19 +65,7 @@ describe('RouteWebhookHandler (Postgres)', () => {
     const commandId = routedCommandId(event.id, 'shopify-orders-to-erp', 0);
     expect(row).toMatchObject({ id: commandId, type: 'erp.sales-order.create', topic: 'erp.commands', sessionId: 'customer:shipping company', publishedAt: null });
     expect(row!.body).toMatchObject({ id: commandId, type: 'erp.sales-order.create', version: 1, tenantId: 't1', correlationId: event.correlationId, causationId: event.id });
-    expect((row!.body as { payload: unknown }).payload).toEqual({
-      externalRef: 'shopify:5654845784239',
-      customerName: 'Shipping Company',
-      transactionDate: '2021-12-31',
-      deliveryDate: '2021-12-31',
-      currency: 'USD',
-      email: 'jon@example.com',
-      items: [
-        { itemCode: 'IPOD2008PINK', itemName: 'IPod Nano - 8GB', qty: 1, rate: 199 },
-        { itemCode: 'SHOPIFY-44236723191988', itemName: 'IPod Nano - 8GB', qty: 1, rate: 199 },
-      ],
-      grandTotal: 403,
-    });
+    expect((row!.body as { payload: unknown }).payload).toEqual(shopifyOrdersCreateSampleCommand);
     expect(await marks(event.id)).toBe(1);
   });
 
