@@ -42,7 +42,7 @@ export async function startApp<E extends BaseEnv>(definition: AppDefinition<E>, 
 
   // maxParamLength: Fastify's router answers a longer path segment (default 100) with its own 414 body, before
   // any handler or filter; at 1 KiB an overlong id reaches the handler and gets our 404 {code, message}.
-  const app = await NestFactory.create<NestFastifyApplication>(AppRootModule, new FastifyAdapter({ bodyLimit: 1_048_576, maxParamLength: 1_024 }), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppRootModule, new FastifyAdapter({ bodyLimit: 1_048_576, routerOptions: { maxParamLength: 1_024 } }), {
     logger,
     abortOnError: false,
   });
