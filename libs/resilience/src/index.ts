@@ -11,7 +11,7 @@ export { ProviderBreaker, BREAKER_COUNTED_CLASSES, countsAgainstProvider } from 
 export { isLocalRateLimit } from './rate-limit/rate-limit.step';
 export { limitObservationFromHeaders } from './rate-limit/provider-limit-headers';
 export { LastGoodCache } from './fallback/last-good.cache';
-export type { PipelineAttempt, PipelineCall } from './pipeline/pipeline-attempt';
+export type { AttemptRequestOptions, PipelineAttempt, PipelineCall } from './pipeline/pipeline-attempt';
 export { ResiliencePipeline, type ResiliencePipelineOptions } from './pipeline/resilience.pipeline';
 export { ResiliencePipelines, type ResiliencePipelinesOptions } from './pipeline/resilience-pipelines';
 export { DEFAULT_POLICY, PROVIDER_POLICIES, mergePolicy, type PolicyOverride } from './pipeline/provider-policies';

@@ -48,6 +48,19 @@ describe('circuit breaker in the pipeline (ERPNext sandbox)', () => {
     expect([last.outcome, last.breakerState, last.attempt]).toEqual(['circuit_open', 'open', 1]);
   });
 
+  it('counts successes too (the error rate is failures over all calls in the window), as fire() did', async () => {
+    const built = pipelineFor(testPolicy({ retry: { maxAttempts: 1 }, breaker: { volumeThreshold: 5, errorThresholdPercentage: 50 } }));
+    pipeline = built.pipeline;
+    for (let i = 0; i < 5; i++) await pipeline.run(ctx(), loggedUser(client));
+    sandbox.faults.set({ failNext: { count: 1_000, status: 503 } });
+    // 5 failures of 10 calls is 50%, not over it; the 6th makes 6 of 11.
+    for (let i = 0; i < 5; i++) await pipeline.run(ctx(), loggedUser(client)).catch(() => undefined);
+    expect(pipeline.breaker.state).toBe('closed');
+    await pipeline.run(ctx(), loggedUser(client)).catch(() => undefined);
+    expect(pipeline.breaker.state).toBe('open');
+    expect(built.observer.changes).toEqual([{ from: 'closed', to: 'open' }]);
+  });
+
   it('does not open on client errors (validation 417), however many', async () => {
     const built = pipelineFor(testPolicy({ retry: { maxAttempts: 1 }, breaker: { volumeThreshold: 5 } }));
     pipeline = built.pipeline;

@@ -10,6 +10,11 @@
  *
  * Fail-fast: while the circuit is open we reject before entering opossum. opossum's own rejection builds an
  * Error (stack capture) and emits two events per call; our check is a property read.
+ *
+ * Closed: the pipeline runs the call outside opossum and reports its outcome with `count`, which emits the
+ * events opossum's fire() would (they are what feed its rolling stats) and applies its opening rule. fire()
+ * adds a promise, a semaphore, a Date.now pair and two events to every call for nothing the closed state
+ * needs. Half-open, calls go through fire() (`execute`): that is what lets exactly one probe through.
  */
 import { Logger } from '@nestjs/common';
 import CircuitBreaker from 'opossum';
@@ -63,6 +68,36 @@ export class ProviderBreaker {
     return this.current;
   }
 
+  /** Closed (or no breaker): the call may run outside opossum, its outcome then reported with `count`. */
+  get passing(): boolean {
+    const c = this.circuit;
+    return c === undefined || c.closed;
+  }
+
+  get enabled(): boolean {
+    return this.circuit !== undefined;
+  }
+
+  /**
+   * Counts the outcome of a call that ran while `passing`, as fire() would have: the same events, and the
+   * opening rule of opossum 9's fail(). Failures that do not count against the provider are successes to
+   * opossum (its errorFilter), which is also what closes a circuit that half-opened meanwhile.
+   */
+  count(failed: boolean, error?: unknown): void {
+    const c = this.circuit;
+    if (c === undefined) return;
+    c.emit('fire');
+    if (!failed || !countsAgainstProvider(error)) {
+      c.emit('success');
+      return;
+    }
+    c.emit('failure', error);
+    if (c.warmUp) return;
+    const { fires, failures } = c.stats;
+    if (fires < c.volumeThreshold && !c.halfOpen) return;
+    if ((failures / fires) * 100 > this.policy.errorThresholdPercentage || c.halfOpen) c.open();
+  }
+
   /** True while calls are being rejected (open, or half-open with its one probe in flight). */
   get rejecting(): boolean {
     const c = this.circuit;
@@ -70,7 +105,7 @@ export class ProviderBreaker {
   }
 
   /**
-   * Runs `run` under the breaker. `probe` is true for the single call let through while half-open: the
+   * Runs `run` through opossum's fire() (the pipeline uses it when not `passing`). `probe` is true for the single call let through while half-open: the
    * pipeline gives it one attempt, so the verdict on the provider is one request, not a retry storm.
    */
   execute<T>(operation: string, run: (probe: boolean) => Promise<T>): Promise<T> {

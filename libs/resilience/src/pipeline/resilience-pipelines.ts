@@ -21,13 +21,21 @@ export interface ResiliencePipelinesOptions {
 }
 
 export class ResiliencePipelines {
-  private readonly pipelines = new Map<string, ResiliencePipeline>();
+  /**
+   * provider → connection → pipeline. Two lookups instead of one on `${provider}/${connection}`: building
+   * and hashing that string on every call cost more than the lookups.
+   */
+  private readonly pipelines = new Map<string, Map<string, ResiliencePipeline>>();
 
   constructor(private readonly options: ResiliencePipelinesOptions = {}) {}
 
   get(provider: string, connection = 'default'): ResiliencePipeline {
-    const key = `${provider}/${connection}`;
-    let pipeline = this.pipelines.get(key);
+    let connections = this.pipelines.get(provider);
+    if (!connections) {
+      connections = new Map();
+      this.pipelines.set(provider, connections);
+    }
+    let pipeline = connections.get(connection);
     if (!pipeline) {
       pipeline = new ResiliencePipeline({
         provider,
@@ -39,7 +47,7 @@ export class ResiliencePipelines {
         cacheSize: this.options.cacheSize,
         alternative: (alt) => this.get(provider, alt),
       });
-      this.pipelines.set(key, pipeline);
+      connections.set(connection, pipeline);
     }
     return pipeline;
   }
@@ -60,7 +68,7 @@ export class ResiliencePipelines {
 
   /** Stops every breaker's timers. */
   close(): void {
-    for (const pipeline of this.pipelines.values()) pipeline.breaker.shutdown();
+    for (const connections of this.pipelines.values()) for (const pipeline of connections.values()) pipeline.breaker.shutdown();
     this.pipelines.clear();
   }
 }

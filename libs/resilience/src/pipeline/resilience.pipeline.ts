@@ -6,17 +6,16 @@
  * attempt's record is held back until the fallback has decided, so it says whether the call was degraded.
  */
 import { Logger } from '@nestjs/common';
-import { IntegrationError } from '../errors/integration-error';
+import type { IntegrationError } from '../errors/integration-error';
 import { ProviderBreaker } from '../breaker/provider-breaker';
 import { LastGoodCache } from '../fallback/last-good.cache';
 import { serveFallback } from '../fallback/fallback';
-import { acquirePermit, type RateLimitStep } from '../rate-limit/rate-limit.step';
+import type { RateLimitStep } from '../rate-limit/rate-limit.step';
 import type { ProviderLimitObservation, RateLimiter } from '../rate-limit/rate-limiter.port';
-import { backoffDelay } from '../retry/backoff';
-import { cancelledError, isCallerCancellation, runWithTimeout, type LazySignal } from '../timeout/attempt-timeout';
-import { sleep } from '../timeout/sleep';
+import { AttemptRecorder } from '../telemetry/attempt-recorder';
 import { silentObserver, type CallAttemptRecord, type CallObserver } from '../telemetry/call-observer';
-import type { PipelineAttempt, PipelineCall } from './pipeline-attempt';
+import { CallRun, type CallEnv } from './call-run';
+import type { PipelineCall } from './pipeline-attempt';
 import type { CallContext, CallOutcome, ResiliencePolicy } from './resilience.types';
 
 export interface ResiliencePipelineOptions {
@@ -35,35 +34,26 @@ export interface ResiliencePipelineOptions {
   readonly random?: () => number;
 }
 
-const valueOf = <T>(outcome: CallOutcome<T>): T => outcome.value;
-
-/** Failures after which the provider may have done the work: a non-idempotent call must not be repeated. */
-const MAY_HAVE_TAKEN_EFFECT = new Set(['timeout', 'server', 'network']);
-
-interface CallState {
-  /** The final failed attempt's record, emitted once the fallback has decided. */
-  pending?: CallAttemptRecord;
-}
-
 export class ResiliencePipeline {
   readonly provider: string;
   readonly connection: string;
   readonly policy: ResiliencePolicy;
   readonly breaker: ProviderBreaker;
   private readonly logger = new Logger(ResiliencePipeline.name);
-  private readonly observer: CallObserver;
   private readonly rateLimit?: RateLimitStep;
+  private readonly recorder: AttemptRecorder;
   private readonly cache: LastGoodCache;
-  private readonly random: () => number;
+  /** What each call needs from its pipeline, built once rather than per call. */
+  private readonly env: CallEnv;
 
   constructor(private readonly options: ResiliencePipelineOptions) {
     this.provider = options.provider;
     this.connection = options.connection;
     this.policy = options.policy;
-    this.observer = options.observer ?? silentObserver;
-    this.breaker = new ProviderBreaker(options.provider, options.connection, options.policy.breaker, this.observer);
+    const observer = options.observer ?? silentObserver;
+    this.breaker = new ProviderBreaker(options.provider, options.connection, options.policy.breaker, observer);
+    this.recorder = new AttemptRecorder(options.provider, options.connection, observer, () => this.breaker.state);
     this.cache = new LastGoodCache(options.cacheSize);
-    this.random = options.random ?? Math.random;
     if (options.limiter && options.policy.rateLimits.length > 0) {
       this.rateLimit = {
         limiter: options.limiter,
@@ -72,133 +62,52 @@ export class ResiliencePipeline {
         maxWaitMs: options.maxRateLimitWaitMs ?? 5_000,
       };
     }
+    this.env = {
+      provider: this.provider,
+      connection: this.connection,
+      policy: this.policy,
+      breaker: this.breaker,
+      rateLimit: this.rateLimit,
+      recorder: this.recorder,
+      cache: this.cache,
+      random: options.random ?? Math.random,
+      observeLimits: this.observeLimits,
+      recover: (ctx, call, deadline, failure, pending) => this.recover(ctx, call, deadline, failure, pending),
+    };
   }
 
   /** The value, or a degraded one from the fallback; throws a classified IntegrationError otherwise. */
   execute<T>(ctx: CallContext, call: PipelineCall<T>): Promise<CallOutcome<T>> {
-    const deadline = Math.min(ctx.deadline ?? Infinity, Date.now() + this.policy.timeouts.totalMs);
-    const state: CallState = {};
-    // then() rather than async/await: this wraps every provider call, and each saved promise hop shows.
-    return this.guarded(ctx, call, deadline, state).then(
-      (value) => {
-        if (ctx.cacheKey !== undefined && this.policy.fallback?.cacheTtlMs !== undefined) this.cache.set(ctx.cacheKey, value);
-        return { value, degraded: false } as const;
-      },
-      (error: unknown) => (error instanceof IntegrationError ? this.recover(ctx, call, deadline, state, error) : Promise.reject(error)),
-    );
+    return new CallRun(this.env, ctx, call, this.deadline(ctx), 'outcome').start() as Promise<CallOutcome<T>>;
   }
 
   /** `execute` for callers that do not care whether the answer was degraded. */
   run<T>(ctx: CallContext, call: PipelineCall<T>): Promise<T> {
-    return this.execute(ctx, call).then(valueOf);
+    return new CallRun(this.env, ctx, call, this.deadline(ctx), 'value').start() as Promise<T>;
   }
 
-  private async recover<T>(ctx: CallContext, call: PipelineCall<T>, deadline: number, state: CallState, failure: IntegrationError): Promise<CallOutcome<T>> {
+  private deadline(ctx: CallContext): number {
+    const own = Date.now() + this.policy.timeouts.totalMs;
+    return ctx.deadline !== undefined && ctx.deadline < own ? ctx.deadline : own;
+  }
+
+  private async recover<T>(ctx: CallContext, call: PipelineCall<T>, deadline: number, failure: IntegrationError, pending: CallAttemptRecord | undefined): Promise<CallOutcome<T>> {
     const outcome = await serveFallback<T>(failure, {
       policy: this.policy.fallback,
       cache: this.cache,
       cacheKey: ctx.cacheKey,
       alternative: this.options.alternative
-        ? (connection) => this.options.alternative!(connection).guarded({ ...ctx, connection }, call, deadline, {}, true)
+        ? (connection) => this.options.alternative!(connection).runAlternative({ ...ctx, connection }, call, deadline)
         : undefined,
     });
-    if (state.pending) this.emit(outcome ? { ...state.pending, degraded: true } : state.pending);
+    if (pending) this.recorder.emit(outcome ? { ...pending, degraded: true } : pending);
     if (outcome) return outcome;
     throw failure;
   }
 
-  /** breaker( retry( … )), without fallback. `emitNow` emits the final record at once (alternative path). */
-  private guarded<T>(ctx: CallContext, call: PipelineCall<T>, deadline: number, state: CallState, emitNow = false): Promise<T> {
-    const started = performance.now();
-    const result = this.breaker.execute(ctx.operation, (probe) => this.retry(ctx, call, deadline, probe, state));
-    return result.catch((error: unknown) => {
-      const translated = this.breaker.translate(error, ctx.operation);
-      // Not a provider failure (our own database under the rate limiter, a bug): recorded, then passed on
-      // as it is, so the caller's own policy (message redelivery) decides. Never disguised as a provider's
-      // permanent rejection.
-      if (!(translated instanceof IntegrationError)) {
-        if (!state.pending) state.pending = this.record(ctx, 1, this.classify(translated, ctx.operation), performance.now() - started);
-        this.emit(state.pending);
-        state.pending = undefined;
-        throw translated;
-      }
-      const failure = translated;
-      if (failure.errorClass === 'circuit_open' && !state.pending) {
-        state.pending = this.record(ctx, 1, failure, performance.now() - started);
-      }
-      if (emitNow && state.pending) {
-        this.emit(state.pending);
-        state.pending = undefined;
-      }
-      throw failure;
-    });
-  }
-
-  private async retry<T>(ctx: CallContext, call: PipelineCall<T>, deadline: number, probe: boolean, state: CallState): Promise<T> {
-    // The half-open probe gets one attempt: its verdict on the provider is one request, not a retry storm.
-    const maxAttempts = probe ? 1 : this.policy.retry.maxAttempts;
-    for (let number = 1; ; number++) {
-      if (this.rateLimit) {
-        const waitStarted = performance.now();
-        try {
-          await acquirePermit(this.rateLimit, ctx.operation, deadline, ctx.signal);
-        } catch (error) {
-          state.pending = this.record(ctx, number, this.classify(error, ctx.operation), performance.now() - waitStarted);
-          throw error;
-        }
-      }
-      const started = performance.now();
-      try {
-        const value = await runWithTimeout(
-          { provider: this.provider, operation: ctx.operation, deadline, attemptMs: this.policy.timeouts.attemptMs, callerSignal: ctx.signal },
-          (signal, remainingMs) => call(this.attempt(number, signal, remainingMs)),
-        );
-        this.emit(this.record(ctx, number, undefined, performance.now() - started));
-        return value;
-      } catch (raw) {
-        if (!(raw instanceof IntegrationError)) {
-          // A bug on our side of the wire, not a provider answer: not retried here, passed on unchanged.
-          state.pending = this.record(ctx, number, this.classify(raw, ctx.operation), performance.now() - started);
-          throw raw;
-        }
-        const error = raw;
-        const record = this.record(ctx, number, error, performance.now() - started);
-        if (error.errorClass === 'rate_limit' && error.retryAfterMs !== undefined) {
-          this.observeLimits({ remaining: 0, resetAt: Date.now() + error.retryAfterMs });
-        }
-        const delay =
-          error.retryable &&
-          number < maxAttempts &&
-          (ctx.idempotent !== false || !MAY_HAVE_TAKEN_EFFECT.has(error.errorClass)) &&
-          !isCallerCancellation(error) &&
-          !this.breaker.rejecting
-            ? backoffDelay(number, this.policy.retry, deadline - Date.now(), error.retryAfterMs, this.random)
-            : undefined;
-        if (delay === undefined) {
-          state.pending = record;
-          throw error;
-        }
-        this.emit(record);
-        try {
-          await sleep(delay, ctx.signal);
-        } catch (reason) {
-          throw cancelledError(this.provider, ctx.operation, reason);
-        }
-      }
-    }
-  }
-
-  private attempt(number: number, lazy: LazySignal, remainingMs: number): PipelineAttempt {
-    return {
-      number,
-      get signal() {
-        return lazy.signal;
-      },
-      remainingMs,
-      provider: this.provider,
-      connection: this.connection,
-      observeLimits: this.observeLimits,
-    };
+  /** breaker( retry( … )) on this connection for another's fallback: no fallback of its own, records emitted at once. */
+  private runAlternative<T>(ctx: CallContext, call: PipelineCall<T>, deadline: number): Promise<T> {
+    return new CallRun(this.env, ctx, call, deadline, 'alternative').start() as Promise<T>;
   }
 
   private readonly observeLimits = (observation: ProviderLimitObservation): void => {
@@ -208,37 +117,4 @@ export class ResiliencePipeline {
       this.logger.warn(`rate limiter observe failed for ${this.provider}/${this.connection}: ${(error as Error).message}`);
     });
   };
-
-  /** For the attempt record only: clients throw IntegrationErrors; anything else is labelled 'client'. */
-  private classify(error: unknown, operation: string): IntegrationError {
-    if (error instanceof IntegrationError) return error;
-    const message = error instanceof Error ? error.message : String(error);
-    return new IntegrationError('client', `${this.provider} ${operation} failed: ${message}`, { provider: this.provider, operation, cause: error });
-  }
-
-  private record(ctx: CallContext, attempt: number, error: IntegrationError | undefined, latencyMs: number): CallAttemptRecord {
-    return {
-      degraded: false,
-      provider: this.provider,
-      connection: this.connection,
-      operation: ctx.operation,
-      outcome: error ? error.errorClass : 'success',
-      httpStatus: error?.status,
-      latencyMs,
-      attempt,
-      breakerState: this.breaker.state,
-      occurredAt: new Date(),
-      correlationId: ctx.correlationId,
-      messageId: ctx.messageId,
-    };
-  }
-
-  private emit(record: CallAttemptRecord): void {
-    try {
-      this.observer.onAttempt(record);
-    } catch (error) {
-      // Telemetry must never fail a provider call.
-      this.logger.error(`call observer failed: ${(error as Error).message}`);
-    }
-  }
 }

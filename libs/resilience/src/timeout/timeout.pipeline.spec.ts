@@ -1,5 +1,8 @@
+import { errors, request } from 'undici';
 import type { ErpNextClient, ErpNextSandbox } from '@junction/connectors/erpnext';
+import { IntegrationError } from '../errors/integration-error';
 import { ctx, loggedUser, pipelineFor, startErpNext, testPolicy } from '../pipeline/erpnext-sandbox.fixture';
+import type { AttemptRequestOptions } from '../pipeline/pipeline-attempt';
 import { runWithTimeout } from './attempt-timeout';
 
 const SLACK_MS = 60;
@@ -45,6 +48,30 @@ describe('timeouts (ERPNext sandbox)', () => {
     const t1 = Date.now();
     await expect(pipeline.run(ctx({ signal: controller.signal }), never)).rejects.toMatchObject({ errorClass: 'timeout', message: expect.stringContaining('cancelled') });
     expect(Date.now() - t1).toBeLessThan(100);
+    pipeline.breaker.shutdown();
+  });
+
+  it("requestOptions end a hung request on the wire at the attempt's limit without an AbortSignal, and carry the caller's signal", async () => {
+    sandbox.faults.set({ hang: true });
+    const { pipeline } = pipelineFor(testPolicy({ timeouts: { attemptMs: 150, totalMs: 5_000 }, retry: { maxAttempts: 1 } }));
+    const caller = new AbortController();
+    let options: AttemptRequestOptions | undefined;
+    let wire: Promise<unknown> | undefined;
+    const started = Date.now();
+    const outcome = pipeline.run(ctx({ signal: caller.signal }), (attempt) => {
+      options = attempt.requestOptions;
+      wire = request(`${sandbox.url}/api/method/frappe.auth.get_logged_user`, options);
+      // What a client does with undici's own timeout error: it is the provider not answering in time.
+      return wire.catch((error: unknown) => {
+        throw new IntegrationError('timeout', 'no headers', { provider: 'erpnext', operation: 'getLoggedUser', cause: error });
+      });
+    });
+    await expect(outcome).rejects.toMatchObject({ errorClass: 'timeout' });
+    expect(Date.now() - started).toBeLessThanOrEqual(150 + SLACK_MS);
+    expect(options).toEqual({ headersTimeout: 150, bodyTimeout: 150, signal: caller.signal });
+    // undici checks these timeouts on a ~0.5 s tick: the socket hears of it up to a second later.
+    await expect(wire).rejects.toBeInstanceOf(errors.HeadersTimeoutError);
+    expect(Date.now() - started).toBeLessThanOrEqual(150 + 1_000 + SLACK_MS);
     pipeline.breaker.shutdown();
   });
 
