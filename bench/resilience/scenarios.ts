@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request, type Agent } from 'undici';
 import { PrismaService, PostgresRateLimiter } from '@junction/persistence';
-import { DEFAULT_POLICY, ResiliencePipelines, type PipelineAttempt, type RateLimiter, type ResiliencePolicy } from '@junction/resilience';
+import { DEFAULT_POLICY, ResiliencePipelines, type CallObserver, type PipelineAttempt, type RateLimiter, type ResiliencePolicy } from '@junction/resilience';
 
 const BODY = JSON.stringify({ data: { name: 'CUST-0001', customer_name: 'Acme', customer_type: 'Company' } });
 
@@ -45,11 +45,34 @@ export function rawCallWithSignal(url: string, dispatcher: Agent): Call {
   };
 }
 
-/** What a client does inside the pipeline: the same request, with the attempt's signal. */
-function providerCall(url: string, dispatcher: Agent, useSignal: boolean) {
+/**
+ * How the provider call bounds its request on the wire: `requestOptions` (undici's headers/body timeouts at
+ * the attempt's limit, the caller's signal if any) or the attempt's AbortSignal.
+ */
+export type WireBound = 'requestOptions' | 'signal';
+
+/** What a client does inside the pipeline: the same request, bounded as `bound` says. */
+function providerCall(url: string, dispatcher: Agent, bound: WireBound) {
+  if (bound === 'requestOptions') {
+    return async (attempt: PipelineAttempt) => {
+      const res = await request(`${url}/ok`, { dispatcher, ...attempt.requestOptions });
+      return res.body.json();
+    };
+  }
   return async (attempt: PipelineAttempt) => {
-    const res = await request(`${url}/ok`, { dispatcher, signal: useSignal ? attempt.signal : undefined });
+    const res = await request(`${url}/ok`, { dispatcher, signal: attempt.signal });
     return res.body.json();
+  };
+}
+
+/** Counts records: what any observer costs the pipeline (a record per attempt), without the observer's own work. */
+export function countingObserver(): CallObserver & { attempts: number } {
+  return {
+    attempts: 0,
+    onAttempt() {
+      this.attempts++;
+    },
+    onBreakerStateChange: () => undefined,
   };
 }
 
@@ -61,15 +84,17 @@ export function benchPolicy(rateLimited: boolean): ResiliencePolicy {
   };
 }
 
-/**
- * `useSignal: false` is for attribution only: the attempt is still abandoned at its timeout, but the socket
- * is not told, so the pipeline's own logic is measured without Node's AbortSignal costs.
- */
-export function pipelineCall(url: string, dispatcher: Agent, limiter?: RateLimiter, useSignal = true): { call: Call; close: () => void } {
+export function pipelineCall(
+  url: string,
+  dispatcher: Agent,
+  bound: WireBound,
+  options: { limiter?: RateLimiter; observer?: CallObserver } = {},
+): { call: Call; close: () => void } {
+  const { limiter, observer } = options;
   const connection = `bench-${process.pid}-${Date.now()}`;
-  const pipelines = new ResiliencePipelines({ limiter, policies: { bench: benchPolicy(limiter !== undefined) } });
+  const pipelines = new ResiliencePipelines({ limiter, observer, policies: { bench: benchPolicy(limiter !== undefined) } });
   const ctx = { provider: 'bench', connection, operation: 'customer.get' };
-  const call = providerCall(url, dispatcher, useSignal);
+  const call = providerCall(url, dispatcher, bound);
   return { call: () => pipelines.run(ctx, call), close: () => pipelines.close() };
 }
 

@@ -19,3 +19,18 @@ export function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n');
 }
+
+/**
+ * Median over rounds of (p50 of `of` − p50 of `base`) / p50 of `base`, each round's samples taken back to
+ * back. On a shared VM the whole machine drifts between fast and slow phases lasting seconds; comparing
+ * within a round cancels that, where pooled percentiles can put one scenario's slow phase against
+ * another's fast one.
+ */
+export function pairedP50Ratio(of: readonly (readonly number[])[], base: readonly (readonly number[])[]): number {
+  const ratios = of.map((samples, i) => {
+    const [a, b] = [summarize(samples).p50Us, summarize(base[i]!).p50Us];
+    return (a - b) / b;
+  });
+  ratios.sort((x, y) => x - y);
+  return round(ratios[Math.floor(ratios.length / 2)]!, 3);
+}
