@@ -96,7 +96,9 @@ export abstract class TimedAttempt implements Expiring, LazySignal {
     }
     let pending: Promise<unknown>;
     try {
-      pending = call(this);
+      // Promise.resolve: a call that returns a plain value or a foreign thenable still settles the attempt
+      // (a native promise passes through as it is, without another hop).
+      pending = Promise.resolve(call(this));
     } catch (error) {
       pending = Promise.reject(error as Error);
     }

@@ -75,6 +75,18 @@ describe('timeouts (ERPNext sandbox)', () => {
     pipeline.breaker.shutdown();
   });
 
+  it('settles an attempt whose call returns a plain value or throws synchronously (untyped callers)', async () => {
+    const { pipeline } = pipelineFor(testPolicy({ retry: { maxAttempts: 1 } }));
+    await expect(pipeline.run(ctx(), (() => 42) as unknown as () => Promise<number>)).resolves.toBe(42);
+    const bug = new TypeError('sync');
+    await expect(
+      pipeline.run(ctx(), () => {
+        throw bug;
+      }),
+    ).rejects.toBe(bug);
+    pipeline.breaker.shutdown();
+  });
+
   it('gives the attempt a signal that fires at the attempt timeout', async () => {
     let seen: AbortSignal | undefined;
     await expect(
