@@ -50,10 +50,10 @@ export class CreateCustomerHandler {
       messageId: command.id,
     });
     try {
-      const existing = await this.calls.run(call('customer.find'), (a) => this.erpnext.findCustomerByName(customerName, { signal: a.signal }));
+      const existing = await this.calls.run(call('customer.find'), (a) => this.erpnext.findCustomerByName(customerName, a.requestOptions));
       const customer =
         existing ??
-        (await this.calls.run(call('customer.create', false), (a) => this.erpnext.createCustomer(toErpNextCustomer(command.payload), { signal: a.signal })));
+        (await this.calls.run(call('customer.create', false), (a) => this.erpnext.createCustomer(toErpNextCustomer(command.payload), a.requestOptions)));
       await this.ledger.record(tx, { ...base, externalRef: customer.name, outcome: existing ? 'existed' : 'created' });
       await this.publisher.enqueue(tx, [
         createReply(command, 'erp.customer.created', {
