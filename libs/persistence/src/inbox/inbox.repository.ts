@@ -59,24 +59,9 @@ export class InboxRepository {
    * the caller retries the entries one by one to find it, instead of failing everyone in the batch.
    */
   static isDataError(error: unknown): boolean {
-    const code = sqlState(error);
-    return code !== undefined && DATA_ERROR.test(code);
+    // `accept` runs on the pg pool, whose errors carry the SQLSTATE as `code` (connection errors carry none or a
+    // Node code such as ECONNRESET, which never matches).
+    const code = (error as { code?: unknown } | null)?.code;
+    return typeof code === 'string' && DATA_ERROR.test(code);
   }
-
-  findByEvent(endpointId: string, eventId: string) {
-    return this.prisma.inboxMessage.findUnique({ where: { endpointId_eventId: { endpointId, eventId } } });
-  }
-}
-
-/** The Postgres SQLSTATE behind a Prisma/adapter-pg error, wherever the adapter put it. */
-function sqlState(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-    const e = current as { code?: unknown; originalCode?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; code?: unknown } } }; cause?: unknown };
-    for (const candidate of [e.originalCode, e.meta?.driverAdapterError?.cause?.originalCode, e.code]) {
-      if (typeof candidate === 'string' && /^[0-9A-Z]{5}$/.test(candidate)) return candidate;
-    }
-    current = e.meta?.driverAdapterError?.cause ?? e.cause;
-  }
-  return undefined;
 }
