@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { EndpointCache } from './endpoints/endpoint.cache';
+import { EndpointsModule } from '../endpoints/endpoints.module';
 import { InboxWriter } from './intake/inbox.writer';
 import { RejectionAuditor } from './intake/rejection.auditor';
 import { ReceiveWebhookHandler } from './usecases/receive-webhook/receive-webhook.handler';
@@ -7,7 +7,7 @@ import { WebhooksRoute } from './webhooks.route';
 
 /** Receiving provider webhooks: verify, dedupe, commit to inbox + outbox, answer. */
 @Module({
-  providers: [EndpointCache, InboxWriter, RejectionAuditor, ReceiveWebhookHandler, WebhooksRoute],
-  exports: [EndpointCache],
+  imports: [EndpointsModule],
+  providers: [InboxWriter, RejectionAuditor, ReceiveWebhookHandler, WebhooksRoute],
 })
 export class WebhooksModule {}

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { createMessage, type MessageOf } from '@junction/contracts';
 import { MemoryTransport, MessagingModule, settlementForFailure } from '@junction/messaging';
 import { PersistenceModule } from '@junction/persistence';
+import { formatKeyEntry, SecurityModule } from '@junction/security';
 import { createTestDatabase, type TestDatabase } from '@junction/testing';
 import { MappingError, shopifyOrdersCreateRoute, shopifyOrdersCreateSample, shopifyOrdersCreateSampleCommand, type RouteRule } from '@junction/webhooks';
 import { RoutingModule } from '../../routing.module';
@@ -21,6 +23,7 @@ describe('RouteWebhookHandler (Postgres)', () => {
       imports: [
         PersistenceModule.forRoot({ databaseUrl: db.url }),
         MessagingModule.forRoot({ bus: new MemoryTransport(), consumer: 'webhook-ingress', relay: false }),
+        SecurityModule.forRoot({ kek: formatKeyEntry('test-1', randomBytes(32)) }),
         RoutingModule,
       ],
     }).compile();

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createMessage, type AnyMessage, type MessageOf } from '@junction/contracts';
 import { IdempotentConsumer, MessagePublisher } from '@junction/messaging';
-import { WebhookEndpointRepository } from '@junction/persistence';
 import { mapEvent, type MappedCommand } from '@junction/webhooks';
+import { EndpointCache } from '../../../endpoints/endpoint.cache';
 import { CompiledRoutesCache } from '../../compiled-routes.cache';
 import { routedCommandId } from './routed-command.id';
 
@@ -17,15 +17,14 @@ import { routedCommandId } from './routed-command.id';
  * - Endpoint gone (deleted, disabled, or its id now another tenant's): acknowledged with a warning, nothing
  *   published. Its routes no longer speak for this event.
  */
-const ENDPOINT_TTL_MS = 5_000;
-
 @Injectable()
 export class RouteWebhookHandler {
   private readonly logger = new Logger(RouteWebhookHandler.name);
-  private readonly recent = new Map<string, { row: ReturnType<WebhookEndpointRepository['findForIngress']>; expiresAt: number }>();
 
   constructor(
-    private readonly endpoints: WebhookEndpointRepository,
+    // The intake's cache: one query per endpoint per TTL for both (most events match no route, and a query per
+    // event would cost the database as much as receiving it did). A route change shows within the TTL.
+    private readonly endpoints: EndpointCache,
     private readonly routes: CompiledRoutesCache,
     private readonly idempotent: IdempotentConsumer,
     private readonly publisher: MessagePublisher,
@@ -34,7 +33,7 @@ export class RouteWebhookHandler {
   async execute(event: MessageOf<'webhooks.received'>): Promise<void> {
     const { endpointId, provider, eventType, eventId } = event.payload;
     const where = `${provider} ${eventType} ${eventId} (message ${event.id}, correlation ${event.correlationId})`;
-    const endpoint = await this.endpoint(endpointId);
+    const endpoint = await this.endpoints.get(endpointId);
     if (!endpoint || endpoint.tenantId !== event.tenantId || endpoint.provider !== provider) {
       this.logger.warn(`endpoint ${endpointId} is gone, disabled or no longer the one that received it; ${where} acknowledged without routing`);
       return;
@@ -52,21 +51,6 @@ export class RouteWebhookHandler {
     }
     const summary = commands.map((c, i) => `${mapped[i]!.route} → ${c.type} ${c.id}`).join(', ');
     this.logger.log(`routed ${where}: ${summary}`);
-  }
-
-  /**
-   * The endpoint row, remembered for ENDPOINT_TTL_MS: most events match no route, and one query per event
-   * would cost the database as much as receiving the event did. A route change shows within the TTL.
-   */
-  private endpoint(id: string): ReturnType<WebhookEndpointRepository['findForIngress']> {
-    const now = Date.now();
-    const cached = this.recent.get(id);
-    if (cached && cached.expiresAt > now) return cached.row;
-    if (this.recent.size >= 1_000) this.recent.delete(this.recent.keys().next().value!);
-    const row = this.endpoints.findForIngress(id);
-    this.recent.set(id, { row, expiresAt: now + ENDPOINT_TTL_MS });
-    row.catch(() => this.recent.delete(id));
-    return row;
   }
 
   private commandsFor(event: MessageOf<'webhooks.received'>, mapped: readonly MappedCommand[]): AnyMessage[] {

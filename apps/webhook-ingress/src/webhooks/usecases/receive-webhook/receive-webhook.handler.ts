@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { createMessage, ErrorCodes } from '@junction/contracts';
 import { toOutgoing } from '@junction/messaging';
-import { EndpointCache, type LoadedEndpoint } from '../../endpoints/endpoint.cache';
+import { EndpointCache, type LoadedEndpoint } from '../../../endpoints/endpoint.cache';
 import { readBody } from '../../intake/body.reader';
 import { InboxWriter } from '../../intake/inbox.writer';
 import { contentKind, parsePayload } from '../../intake/payload.parser';

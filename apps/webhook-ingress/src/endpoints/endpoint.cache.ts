@@ -2,9 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { WebhookEndpointRepository } from '@junction/persistence';
 import { CredentialService, webhookSchemes, type GenericHmacOptions, type WebhookScheme } from '@junction/security';
 
-/** An endpoint as the hot path needs it: secrets opened and prepared as HMAC keys, in memory only. */
+/** An endpoint as this app needs it: secrets opened and prepared as HMAC keys (in memory only), routes as stored. */
 export interface LoadedEndpoint {
   readonly id: string;
+  /** Bumped by every change: the router recompiles routes when it moves. */
+  readonly updatedAt: Date;
+  /** As stored (validated when saved); the router compiles them. */
+  readonly routes: unknown;
   readonly tenantId: string;
   readonly provider: string;
   readonly scheme: WebhookScheme;
@@ -75,6 +79,8 @@ export class EndpointCache {
     const expiries = row.secrets.map((s) => s.expiresAt?.getTime()).filter((t): t is number => t !== undefined);
     return {
       id: row.id,
+      updatedAt: row.updatedAt,
+      routes: row.routes,
       tenantId: row.tenantId,
       provider: row.provider,
       scheme,
