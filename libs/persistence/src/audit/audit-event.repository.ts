@@ -33,12 +33,4 @@ export class AuditEventRepository {
     });
   }
 
-  /** Newest first. */
-  list(filter: { action?: string; subject?: string; limit?: number } = {}) {
-    return this.prisma.auditEvent.findMany({
-      where: { action: filter.action, subject: filter.subject },
-      orderBy: { occurredAt: 'desc' },
-      take: Math.min(filter.limit ?? 100, 1_000),
-    });
-  }
 }
