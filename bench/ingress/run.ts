@@ -20,6 +20,8 @@
  *   BENCH_DATABASE     the bench database's name, dropped and recreated (default junction_bench_ingress)
  *   BENCH_QUIET_WAIT   seconds to wait before each run for other work on the machine to settle (default 120;
  *                      0: do not wait); a run that started on a busy machine is flagged in the output
+ *   BENCH_SERVERS      comma-separated subset of bare,naive,junction to run (default all three; the ratios need
+ *                      naive and junction)
  *   BENCH_PROFILE=1    run Junction with --cpu-prof and print its top self-time functions (slows it down:
  *                      the figures of a profiled run are not comparable)
  */
@@ -51,8 +53,9 @@ const ROOT = join(BUILD, '..', '..', '..');
 const RESULTS = join(ROOT, 'bench', 'results');
 const APP_ENTRY = join(BUILD, 'apps', 'webhook-ingress', 'src', 'main.js');
 const PROFILES = join(RESULTS, 'ingress-profiles');
-const SERVERS = ['bare', 'naive', 'junction'] as const;
-type ServerName = (typeof SERVERS)[number];
+const ALL_SERVERS = ['bare', 'naive', 'junction'] as const;
+type ServerName = (typeof ALL_SERVERS)[number];
+const SERVERS: readonly ServerName[] = process.env.BENCH_SERVERS ? ALL_SERVERS.filter((s) => process.env.BENCH_SERVERS!.split(',').includes(s)) : ALL_SERVERS;
 
 interface Setup {
   databaseUrl: string;
@@ -190,6 +193,10 @@ async function main(): Promise<number> {
     } else console.log(`\nno .cpuprofile for pid ${run.pid} in ${PROFILES} (did the app exit through its SIGTERM handler?)`);
   }
 
+  if (SERVERS.length < ALL_SERVERS.length) {
+    console.log(`\nBENCH_SERVERS=${SERVERS.join(',')}: no comparison, no ${join('bench', 'results', 'ingress.json')} (the report needs all three)`);
+    return 0;
+  }
   const { text, json, ok } = report(runs, { machine, connections: CONNECTIONS, warmupSeconds: WARMUP, durationSeconds: DURATION, rounds: ROUNDS, profiled: PROFILE, bodyBytes: Buffer.byteLength(sampleBody()) });
   console.log(`\n${text}`);
   mkdirSync(RESULTS, { recursive: true });

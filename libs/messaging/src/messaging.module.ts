@@ -15,6 +15,12 @@ export interface MessagingModuleOptions {
   relay?: boolean;
   relayPollMs?: number;
   relayBatchSize?: number;
+  /**
+   * A claim that found rows is followed by the next one no sooner than this (default 25 ms), so that under load
+   * the commits of that time share one claim: a relay transaction costs Postgres about half as much per row at
+   * 100 rows as at 24 (bench:ingress). A relay that found nothing last time publishes a wake-up's rows at once.
+   */
+  relayLingerMs?: number;
 }
 
 /**

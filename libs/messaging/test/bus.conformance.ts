@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { context, trace } from '@opentelemetry/api';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { activeTraceId, withConsumerSpan, withProducerSpan } from '@junction/telemetry';
-import type { DeliveredMessage, MessageBus, OutgoingMessage, Settlement, SubscriptionSpec } from '../src/bus/message-bus.port';
+import { JsonText, type DeliveredMessage, type MessageBus, type OutgoingMessage, type Settlement, type SubscriptionSpec } from '../src/bus/message-bus.port';
 import { complete } from '../src/bus/settlement';
 
 /**
@@ -61,6 +61,18 @@ export function describeBusConformance(name: string, under: BusUnderTest): void 
       }
       expect(a.received[0]!.subscription).toBe('sub-a');
       expect(c.received[0]!.subscription).toBe('sub-b');
+    });
+
+    it('sends a body that is already JSON text (the outbox relay) as those bytes, delivered as the value', async () => {
+      const b = await bus();
+      const t = topic();
+      const a = collector();
+      await b.subscribe(spec(t, 'sub-json', ['x.happened']), a.handler);
+      const text = '{"n": 1, "nested": {"ok": true}, "s": "ü \\u0041"}';
+      await b.publish([message(t, 'x.happened', new JsonText(text))]);
+      await waitFor(() => a.received.length === 1);
+      expect(a.received[0]!.body).toEqual({ n: 1, nested: { ok: true }, s: 'ü A' });
+      expect(a.received[0]!.rawBody).toBe(text);
     });
 
     it('delivers only the types a subscription filters on', async () => {

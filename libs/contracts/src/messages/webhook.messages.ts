@@ -3,6 +3,13 @@ import { Topics } from '../topics/topics';
 import { defineMessage } from './define-message';
 
 /**
+ * Header of a `webhooks.received` message whose endpoint had routing rules when the event was received (the
+ * number of rules): webhook-ingress's router consumes only those, so routes apply to events received after
+ * they were saved.
+ */
+export const webhookRoutesHeader = 'x-webhook-routes';
+
+/**
  * A provider's webhook, verified and committed to the inbox by webhook-ingress. `payload` is the provider's
  * body as parsed JSON (form-encoded bodies become an object of strings); only allow-listed headers travel.
  */

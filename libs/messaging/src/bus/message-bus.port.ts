@@ -15,7 +15,7 @@ export interface OutgoingMessage {
   readonly messageId: string;
   /** The envelope `type`; subscriptions filter on it. */
   readonly type: string;
-  /** JSON-serializable body (the envelope). */
+  /** JSON-serializable body (the envelope), or the envelope already serialized (`JsonText`, from the outbox). */
   readonly body: unknown;
   /** Entity key: messages with the same sessionId are handled one at a time, in publish order. */
   readonly sessionId?: string;
@@ -23,6 +23,24 @@ export interface OutgoingMessage {
   readonly scheduledAt?: Date;
   /** Application properties (W3C traceparent/tracestate, correlation id). Strings only. */
   readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * An envelope that is already JSON text: the outbox relay reads bodies so from Postgres, and transports send
+ * those bytes as they are instead of parsing and serializing every relayed message again.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
+/** The body as the JSON text a wire carries. */
+export function bodyJson(body: unknown): string {
+  return body instanceof JsonText ? body.text : (JSON.stringify(body) ?? 'null');
+}
+
+/** The body as a value, for SDKs that serialize it themselves (Service Bus). */
+export function bodyValue(body: unknown): unknown {
+  return body instanceof JsonText ? JSON.parse(body.text) : body;
 }
 
 export interface DeliveredMessage {

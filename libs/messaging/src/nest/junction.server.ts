@@ -1,7 +1,8 @@
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import { isMessageType, Messages, type MessageType } from '@junction/contracts';
 import { lastValueFrom, isObservable } from 'rxjs';
-import type { MessageBus, SubscriptionHandle } from '../bus/message-bus.port';
+import type { DeliveredMessage, MessageBus, Settlement, SubscriptionHandle } from '../bus/message-bus.port';
+import { complete } from '../bus/settlement';
 import { MessageDispatcher, type DispatcherOptions, type TypedHandler } from './message-dispatcher';
 
 export interface JunctionServerOptions extends Omit<DispatcherOptions, 'logger'> {
@@ -15,6 +16,10 @@ export interface JunctionServerOptions extends Omit<DispatcherOptions, 'logger'>
  * Nest custom transport over the MessageBus port: `@EventPattern('erp.customer.create')` methods become
  * subscriptions. Patterns are message types from contracts; the topic of each comes from the registry, so
  * an app subscribes to exactly the topics (and types) it has handlers for.
+ *
+ * `@EventPattern(type, { requiresHeader: 'name' })`: deliveries of that type without the header are
+ * acknowledged unread (no parsing, no span, no handler). For a consumer the producer marks the messages it has
+ * work for, such as webhook-ingress's router, which is only concerned with events of endpoints that have routes.
  */
 export class JunctionServer extends Server implements CustomTransportStrategy {
   private readonly subscriptions: SubscriptionHandle[] = [];
@@ -36,7 +41,12 @@ export class JunctionServer extends Server implements CustomTransportStrategy {
           maxDeliveryCount: this.options.maxDeliveryCount,
           concurrency: this.options.concurrency,
         };
-        this.subscriptions.push(await this.options.bus.subscribe(spec, (delivery) => dispatcher.dispatch(delivery)));
+        const required = new Map(types.map((type) => [type, this.requiredHeader(type)]));
+        const consume = (delivery: DeliveredMessage): Promise<Settlement> => {
+          const header = required.get(delivery.type);
+          return header !== undefined && delivery.headers[header] === undefined ? Promise.resolve(complete) : dispatcher.dispatch(delivery);
+        };
+        this.subscriptions.push(await this.options.bus.subscribe(spec, consume));
         this.logger.log(`consuming ${types.join(', ')} from ${topic} as ${this.options.subscription} (${this.options.bus.transport})`);
       }
       callback();
@@ -69,6 +79,11 @@ export class JunctionServer extends Server implements CustomTransportStrategy {
       byTopic.set(topic, [...(byTopic.get(topic) ?? []), pattern]);
     }
     return byTopic;
+  }
+
+  private requiredHeader(type: string): string | undefined {
+    const extras = this.messageHandlers.get(type)?.extras as { requiresHeader?: unknown } | undefined;
+    return typeof extras?.requiresHeader === 'string' ? extras.requiresHeader : undefined;
   }
 
   /**

@@ -1,6 +1,6 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { OutboxRepository, type OutboxRow } from '@junction/persistence';
-import type { MessageBus, OutgoingMessage } from '../bus/message-bus.port';
+import { JsonText, type MessageBus, type OutgoingMessage } from '../bus/message-bus.port';
 import { MESSAGE_BUS, MESSAGING_OPTIONS } from '../messaging.tokens';
 import type { MessagingModuleOptions } from '../messaging.module';
 
@@ -60,11 +60,16 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async run(): Promise<void> {
     const pollMs = this.options.relayPollMs ?? 200;
+    const lingerMs = this.options.relayLingerMs ?? 25;
+    let lastPublished = -Infinity;
     while (this.running) {
+      // Rows keep coming (the last claim found some): let the commits of the linger join the next claim.
+      const linger = lastPublished + lingerMs - performance.now();
+      if (linger > 0) await new Promise((resolve) => setTimeout(resolve, linger));
       this.woken = false;
       let pause = pollMs;
       try {
-        await this.drain();
+        if ((await this.drain()) > 0) lastPublished = performance.now();
         if (this.failures > 0) this.logger.log(`outbox relay recovered after ${this.failures} failed attempts`);
         this.failures = 0;
         this.lastError = undefined;
@@ -96,7 +101,7 @@ function toOutgoingRow(row: OutboxRow): OutgoingMessage {
     topic: row.topic,
     messageId: row.id,
     type: row.type,
-    body: row.body,
+    body: new JsonText(row.body),
     sessionId: row.sessionId ?? undefined,
     headers,
   };

@@ -19,7 +19,8 @@ export interface OutboxRow {
   topic: string;
   type: string;
   sessionId: string | null;
-  body: Prisma.JsonValue;
+  /** The body as stored, in JSON text: the relay hands it to the broker as is, never parsing it. */
+  body: string;
   headers: OutboxHeaders;
   availableAt: Date;
   createdAt: Date;

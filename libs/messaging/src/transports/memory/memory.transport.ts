@@ -1,13 +1,14 @@
-import type {
-  BusHealth,
-  DeadLetteredMessage,
-  DeliveredMessage,
-  MessageBus,
-  MessageHandler,
-  OutgoingMessage,
-  Settlement,
-  SubscriptionHandle,
-  SubscriptionSpec,
+import {
+  bodyJson,
+  type BusHealth,
+  type DeadLetteredMessage,
+  type DeliveredMessage,
+  type MessageBus,
+  type MessageHandler,
+  type OutgoingMessage,
+  type Settlement,
+  type SubscriptionHandle,
+  type SubscriptionSpec,
 } from '../../bus/message-bus.port';
 import { finalSettlement, settlementForThrown } from '../../bus/settlement';
 import { SessionLanes } from '../session-lanes';
@@ -138,17 +139,25 @@ function insertInOrder(queue: QueuedMessage[], item: QueuedMessage): void {
 
 function toDelivered(item: QueuedMessage, sub: MemorySubscription): DeliveredMessage {
   let body: unknown;
-  try {
-    body = JSON.parse(item.rawBody);
-  } catch {
-    body = undefined;
-  }
+  let parsed = false;
   return {
     messageId: item.messageId,
     type: item.type,
     topic: sub.topic,
     subscription: sub.spec.subscription,
-    body,
+    // Parsed when first read: a delivery its consumer acknowledges unread (see JunctionServer's requiresHeader)
+    // costs no JSON.parse.
+    get body() {
+      if (!parsed) {
+        parsed = true;
+        try {
+          body = JSON.parse(item.rawBody);
+        } catch {
+          body = undefined;
+        }
+      }
+      return body;
+    },
     rawBody: item.rawBody,
     deliveryCount: item.deliveryCount,
     sessionId: item.sessionId,
@@ -191,7 +200,7 @@ export class MemoryTransport implements MessageBus {
     const touched = new Set<MemorySubscription>();
     for (const m of messages) {
       // Serialize like a wire would: consumers must never share object identity with producers.
-      const rawBody = JSON.stringify(m.body);
+      const rawBody = bodyJson(m.body);
       for (const sub of this.topics.get(m.topic)?.values() ?? []) {
         if (!sub.accepts(m.type)) continue;
         sub.queue.push({

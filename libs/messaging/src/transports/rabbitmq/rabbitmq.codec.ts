@@ -1,6 +1,6 @@
 import type { Message, MessagePropertyHeaders, Options, XDeath } from 'amqplib';
 import { ErrorCodes } from '@junction/contracts';
-import type { DeadLetteredMessage, DeliveredMessage, OutgoingMessage } from '../../bus/message-bus.port';
+import { bodyJson, type DeadLetteredMessage, type DeliveredMessage, type OutgoingMessage } from '../../bus/message-bus.port';
 import { BusHeaders } from '../../bus/settlement';
 import { RabbitHeaders } from './rabbitmq.names';
 
@@ -34,7 +34,7 @@ export function encodeOutgoing(m: OutgoingMessage, now = Date.now()): EncodedMes
   if (m.sessionId !== undefined) headers[RabbitHeaders.sessionId] = m.sessionId;
   if (m.scheduledAt) headers[RabbitHeaders.notBefore] = String(m.scheduledAt.getTime());
   return {
-    content: Buffer.from(JSON.stringify(m.body) ?? 'null', 'utf8'),
+    content: Buffer.from(bodyJson(m.body), 'utf8'),
     options: {
       persistent: true,
       messageId: m.messageId,

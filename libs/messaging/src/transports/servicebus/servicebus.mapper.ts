@@ -1,5 +1,5 @@
 import type { ServiceBusMessage, ServiceBusReceivedMessage } from '@azure/service-bus';
-import type { DeadLetteredMessage, DeliveredMessage, OutgoingMessage } from '../../bus/message-bus.port';
+import { bodyValue, type DeadLetteredMessage, type DeliveredMessage, type OutgoingMessage } from '../../bus/message-bus.port';
 import { BusHeaders } from '../../bus/settlement';
 
 /**
@@ -19,16 +19,17 @@ export function retrySubject(subscription: string): string {
 }
 
 export function toServiceBusMessage(m: OutgoingMessage): ServiceBusMessage {
+  const body = bodyValue(m.body);
   const message: ServiceBusMessage = {
     messageId: m.messageId,
     subject: m.type,
     contentType: 'application/json',
-    body: m.body,
+    body,
     applicationProperties: { ...m.headers, [BusHeaders.type]: m.type },
   };
   if (m.sessionId !== undefined) message.sessionId = m.sessionId;
   if (m.scheduledAt !== undefined) message.scheduledEnqueueTimeUtc = m.scheduledAt;
-  const correlationId = envelopeCorrelationId(m.body);
+  const correlationId = envelopeCorrelationId(body);
   if (correlationId !== undefined) message.correlationId = correlationId;
   return message;
 }

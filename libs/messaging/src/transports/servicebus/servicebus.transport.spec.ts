@@ -1,4 +1,4 @@
-import type { DeliveredMessage, MessageHandler, OutgoingMessage, Settlement, SubscriptionSpec } from '../../bus/message-bus.port';
+import { JsonText, type DeliveredMessage, type MessageHandler, type OutgoingMessage, type Settlement, type SubscriptionSpec } from '../../bus/message-bus.port';
 import { complete } from '../../bus/settlement';
 import {
   FakeAdmin,
@@ -68,6 +68,14 @@ describe('ServiceBusTransport at the SDK boundary', () => {
           applicationProperties: { traceparent, 'x-tenant': 't1', 'x-junction-type': 'erp.sales-order.create' },
         },
       ]);
+    });
+
+    it('sends a body that is already JSON text (the outbox relay) as its value, with its correlation id', async () => {
+      const { bus, client } = setup();
+      await bus.publish([message({ body: new JsonText('{"id": "id-1", "correlationId": "corr-9"}') })]);
+
+      const [sent] = client.sender('erp.commands').sends;
+      expect(sent![0]).toMatchObject({ body: { id: 'id-1', correlationId: 'corr-9' }, correlationId: 'corr-9' });
     });
 
     it('sets scheduledEnqueueTimeUtc for a delayed message and nothing for an immediate one', async () => {

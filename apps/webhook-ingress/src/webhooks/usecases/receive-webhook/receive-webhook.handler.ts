@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
-import { createMessage, ErrorCodes } from '@junction/contracts';
+import { createMessage, ErrorCodes, webhookRoutesHeader } from '@junction/contracts';
 import { toOutgoing } from '@junction/messaging';
 import { EndpointCache, type LoadedEndpoint } from '../../../endpoints/endpoint.cache';
 import { readBody } from '../../intake/body.reader';
@@ -116,7 +116,7 @@ export class ReceiveWebhookHandler {
         topic: outgoing.topic,
         type: outgoing.type,
         body: message as never,
-        headers: { ...outgoing.headers },
+        headers: routesHeader(endpoint, outgoing.headers),
       });
     } catch (error) {
       return this.unavailable(request, error);
@@ -153,6 +153,12 @@ export class ReceiveWebhookHandler {
       headers: { 'retry-after': RETRY_AFTER_UNAVAILABLE },
     };
   }
+}
+
+/** The message's headers, marked for the router when the endpoint has routes (it consumes nothing else). */
+function routesHeader(endpoint: LoadedEndpoint, headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  const routes = Array.isArray(endpoint.routes) ? endpoint.routes.length : 0;
+  return routes > 0 ? { ...headers, [webhookRoutesHeader]: String(routes) } : { ...headers };
 }
 
 function forwarded(headers: IncomingHttpHeaders, names: readonly string[]): Record<string, string> {
