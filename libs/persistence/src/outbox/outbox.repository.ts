@@ -46,8 +46,9 @@ export class OutboxRepository {
       // Claim and mark in one statement: the UPDATE takes the row locks itself, so the claim costs no separate
       // lock write per row. The mark only counts once this transaction commits, i.e. after the broker accepted.
       claimed = (
-        await client.query<OutboxRow>(
-          `UPDATE "outbox_message" AS o SET "publishedAt" = now()
+        await client.query<OutboxRow>({
+          name: 'junction-outbox-claim',
+          text: `UPDATE "outbox_message" AS o SET "publishedAt" = now()
            FROM (
              SELECT "id" FROM "outbox_message"
              WHERE "publishedAt" IS NULL AND "availableAt" <= now()
@@ -57,8 +58,8 @@ export class OutboxRepository {
            ) AS due
            WHERE o."id" = due."id"
            RETURNING o."id", o."topic", o."type", o."sessionId", o."body"::text AS "body", o."headers", o."availableAt", o."createdAt", o."attempts"`,
-          [limit],
-        )
+          values: [limit],
+        })
       ).rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
       if (claimed.length > 0) await withTimeout(publish(claimed), options.timeoutMs ?? 30_000);
       await client.query('COMMIT');

@@ -36,6 +36,28 @@ describe('GroupCommit', () => {
     expect(commit.pending).toBe(0);
   });
 
+  it('starts the next flush before the submitters of the finished one are answered', async () => {
+    const events: string[] = [];
+    const gates: ReturnType<typeof deferred<void>>[] = [];
+    const commit = new GroupCommit<number, number>(
+      async (items) => {
+        events.push(`flush ${items.join(',')}`);
+        const gate = deferred<void>();
+        gates.push(gate);
+        await gate.promise;
+        return items;
+      },
+      { maxInFlight: 1, maxBatch: 100 },
+    );
+    const first = commit.submit(1).then((n) => events.push(`answer ${n}`));
+    const second = commit.submit(2).then((n) => events.push(`answer ${n}`));
+    gates[0]!.resolve();
+    await first;
+    expect(events).toEqual(['flush 1', 'flush 2', 'answer 1']);
+    gates[1]!.resolve();
+    await second;
+  });
+
   it('rejects every item of a failed flush and keeps serving later ones', async () => {
     let fail = true;
     const commit = new GroupCommit<number, number>(async (items) => {

@@ -28,15 +28,20 @@ export class GroupCommit<T, R> {
     while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
       const batch = this.queue.splice(0, this.options.maxBatch);
       this.inFlight++;
-      this.flush(batch.map((b) => b.item))
-        .then(
-          (results) => batch.forEach((b, i) => b.resolve(results[i]!)),
-          (error: unknown) => batch.forEach((b) => b.reject(error)),
-        )
-        .finally(() => {
+      // The next flush is started before this one's submitters are answered: writing their answers takes the
+      // thread a while, and the items queued meanwhile should not wait for that.
+      this.flush(batch.map((b) => b.item)).then(
+        (results) => {
           this.inFlight--;
           this.drain();
-        });
+          batch.forEach((b, i) => b.resolve(results[i]!));
+        },
+        (error: unknown) => {
+          this.inFlight--;
+          this.drain();
+          batch.forEach((b) => b.reject(error));
+        },
+      );
     }
   }
 }
