@@ -1,4 +1,5 @@
 import { createMessage, webhookRoutesHeader } from '@junction/contracts';
+import { waitUntil } from '@junction/testing';
 import { toOutgoing } from '../publishing/outgoing-message';
 import { MemoryTransport } from '../transports/memory/memory.transport';
 import { JunctionServer } from './junction.server';
@@ -9,14 +10,6 @@ const received = (eventId: string) =>
     { endpointId: 'ep-1', provider: 'stripe', eventType: 'charge.succeeded', eventId, receivedAt: new Date().toISOString(), headers: {}, payload: { ok: true } },
     { tenantId: 't' },
   );
-
-async function until(condition: () => boolean, ms = 2_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 describe('JunctionServer', () => {
   let bus: MemoryTransport;
@@ -39,7 +32,7 @@ describe('JunctionServer', () => {
     const garbage = { ...toOutgoing(received('evt_garbage')), body: undefined, messageId: 'garbage' };
     await bus.publish([unmarked, { ...marked, headers: { ...marked.headers, [webhookRoutesHeader]: '1' } }, garbage]);
 
-    await until(() => handled.length === 1);
+    await waitUntil(() => handled.length === 1);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(handled).toEqual(['evt_routes']);
     expect(await bus.peekDeadLetters('webhooks.received', 'webhook-ingress', 10)).toEqual([]);

@@ -1,19 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { OutboxRepository } from '@junction/persistence';
-import { createTestDatabase, type TestDatabase } from '@junction/testing';
+import { createTestDatabase, waitUntil, type TestDatabase } from '@junction/testing';
 import type { OutgoingMessage } from '../bus/message-bus.port';
 import { MemoryTransport } from '../transports/memory/memory.transport';
 import { OutboxRelay } from './outbox.relay';
 
 const row = (n: number) => ({ id: randomUUID(), topic: 'crm.commands', type: 'customer.create', body: { n } });
-
-async function until(condition: () => boolean, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 describe('OutboxRelay (real Postgres)', () => {
   let db: TestDatabase;
@@ -49,11 +41,11 @@ describe('OutboxRelay (real Postgres)', () => {
     published.length = 0;
     const t0 = performance.now();
     await commit(0);
-    await until(() => published.length === 1);
+    await waitUntil(() => published.length === 1);
     expect(published[0]!.at - t0).toBeLessThan(300);
 
     for (let n = 1; n <= 5; n++) await commit(n);
-    await until(() => published.flatMap((p) => p.messages).length === 6);
+    await waitUntil(() => published.flatMap((p) => p.messages).length === 6);
     expect(published.map((p) => p.messages.map((m) => JSON.parse((m.body as { text: string }).text).n))).toEqual([[0], [1, 2, 3, 4, 5]]);
     expect(await outbox.pendingCount()).toBe(0);
   });
