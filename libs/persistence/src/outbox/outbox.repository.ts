@@ -48,19 +48,23 @@ export class OutboxRepository {
       claimed = (
         await client.query<OutboxRow>({
           name: 'junction-outbox-claim',
-          text: `UPDATE "outbox_message" AS o SET "publishedAt" = now()
-           FROM (
-             SELECT "id" FROM "outbox_message"
-             WHERE "publishedAt" IS NULL AND "availableAt" <= now()
-             ORDER BY "createdAt", "id"
-             LIMIT $1
-             FOR UPDATE SKIP LOCKED
-           ) AS due
-           WHERE o."id" = due."id"
-           RETURNING o."id", o."topic", o."type", o."sessionId", o."body"::text AS "body", o."headers", o."availableAt", o."createdAt", o."attempts"`,
+          // Ordered here, not in JS: the timestamps need not travel or be parsed.
+          text: `WITH claimed AS (
+             UPDATE "outbox_message" AS o SET "publishedAt" = now()
+             FROM (
+               SELECT "id" FROM "outbox_message"
+               WHERE "publishedAt" IS NULL AND "availableAt" <= now()
+               ORDER BY "createdAt", "id"
+               LIMIT $1
+               FOR UPDATE SKIP LOCKED
+             ) AS due
+             WHERE o."id" = due."id"
+             RETURNING o."id", o."topic", o."type", o."sessionId", o."body", o."headers", o."createdAt", o."attempts"
+           )
+           SELECT "id", "topic", "type", "sessionId", "body"::text AS "body", "headers", "attempts" FROM claimed ORDER BY "createdAt", "id"`,
           values: [limit],
         })
-      ).rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
+      ).rows;
       if (claimed.length > 0) await withTimeout(publish(claimed), options.timeoutMs ?? 30_000);
       await client.query('COMMIT');
       client.release();

@@ -22,8 +22,7 @@ export interface OutboxRow {
   /** The body as stored, in JSON text: the relay hands it to the broker as is, never parsing it. */
   body: string;
   headers: OutboxHeaders;
-  availableAt: Date;
-  createdAt: Date;
+  /** Failed relay attempts before this one. */
   attempts: number;
 }
 

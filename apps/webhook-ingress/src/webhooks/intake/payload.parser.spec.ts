@@ -23,6 +23,10 @@ describe('parsePayload', () => {
   it('refuses prototype-pollution keys, and a form field named __proto__ stays a plain field', () => {
     expect(parsePayload(Buffer.from('{"__proto__":{"polluted":true}}'), 'json')).toMatchObject({ ok: false });
     expect(parsePayload(Buffer.from('{"constructor":{"prototype":{"polluted":true}}}'), 'json')).toMatchObject({ ok: false });
+    // Spelled with escapes, which JSON.parse decodes into the same key.
+    expect(parsePayload(Buffer.from('{"\\u005f_proto__":{"polluted":true}}'), 'json')).toMatchObject({ ok: false });
+    expect(parsePayload(Buffer.from('{"a":{"\\u0063onstructor":{"prototype":{"polluted":true}}}}'), 'json')).toMatchObject({ ok: false });
+    expect(parsePayload(Buffer.from('{"text":"caf\\u00e9","constructor":"a plain value"}'), 'json')).toEqual({ ok: true, value: { text: 'café', constructor: 'a plain value' } });
     const form = parsePayload(Buffer.from('__proto__=x&a=1'), 'form');
     expect(form.ok && Object.getPrototypeOf(form.value)).toBe(Object.prototype);
     expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
@@ -38,6 +42,10 @@ describe('parsePayload', () => {
     expect(parsePayload(Buffer.from(veryDeep), 'json')).toMatchObject({ ok: false });
     const okDeep = '['.repeat(MAX_DEPTH) + ']'.repeat(MAX_DEPTH);
     expect(parsePayload(Buffer.from(okDeep), 'json')).toMatchObject({ ok: true });
+  });
+
+  it('drops a leading UTF-8 byte order mark', () => {
+    expect(parsePayload(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":1}')]), 'json')).toEqual({ ok: true, value: { a: 1 } });
   });
 
   it('does not count brackets inside strings as nesting', () => {
