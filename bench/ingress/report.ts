@@ -87,6 +87,12 @@ export function report(runs: readonly RunRecord[], ctx: ReportContext): { text: 
     junctionOverBareReqPerSec: round(picked.junction.load.reqPerSec / picked.bare.load.reqPerSec, 3),
     naiveOverBareReqPerSec: round(picked.naive.load.reqPerSec / picked.bare.load.reqPerSec, 3),
   };
+  // The machine drifts by ±10% within minutes: a round's two runs are adjacent in time, so their ratio is the steadier figure.
+  const perRound = [...new Set(runs.map((r) => r.round))].flatMap((n) => {
+    const naive = runs.find((r) => r.round === n && r.server === 'naive');
+    const junction = runs.find((r) => r.round === n && r.server === 'junction');
+    return naive && junction ? [round(junction.load.reqPerSec / naive.load.reqPerSec, 3)] : [];
+  });
   const goalMet = ratios.junctionOverNaiveReqPerSec >= GOAL.reqPerSecRatio && ratios.junctionOverNaiveP99 <= GOAL.p99Ratio;
 
   const all = [['run', 'req/s', 'p50 ms', 'p99 ms', '2xx', 'non-2xx', 'errors', 'commits/s', 'WAL B/req', 'CPU server', 'Postgres', 'load gen', 'other procs', 'machine busy']];
@@ -118,6 +124,7 @@ export function report(runs: readonly RunRecord[], ctx: ReportContext): { text: 
     table(rows),
     '',
     `junction / naive: req/s ×${ratios.junctionOverNaiveReqPerSec.toFixed(2)} (goal ≥ ×${GOAL.reqPerSecRatio}), p99 ×${ratios.junctionOverNaiveP99.toFixed(2)} (goal ≤ ×${GOAL.p99Ratio.toFixed(1)}) → ${goalMet ? 'goal MET' : 'goal MISSED'}`,
+    `junction / naive req/s per round (adjacent runs): ${perRound.map((r) => `×${r.toFixed(2)}`).join(', ')}; median ×${median(perRound).toFixed(2)}`,
     `for reference: junction / bare req/s ×${ratios.junctionOverBareReqPerSec.toFixed(2)}, naive / bare ×${ratios.naiveOverBareReqPerSec.toFixed(2)}`,
     j.batches
       ? `junction group commit: ${j.batches.statements} statements for ${j.rows} rows, rows/statement mean ${j.batches.rowsPerStatementMean.toFixed(1)}, p50 ${j.batches.rowsPerStatementP50}, p90 ${j.batches.rowsPerStatementP90}, max ${j.batches.rowsPerStatementMax} (inbox rows grouped by xmin)`
@@ -141,10 +148,16 @@ export function report(runs: readonly RunRecord[], ctx: ReportContext): { text: 
     results: Object.fromEntries(
       Object.entries(picked).map(([name, r]) => [name, { reqPerSec: round(r.load.reqPerSec), p50Ms: round(r.load.p50Ms, 2), p99Ms: round(r.load.p99Ms, 2), non2xx: r.load.non2xx, round: r.round }]),
     ),
-    ratios,
+    ratios: { ...ratios, junctionOverNaiveReqPerSecPerRound: perRound },
     goal: { ...GOAL, met: goalMet },
     checks: { ok: issues.length === 0, issues },
     runs,
   };
   return { text, json, ok: issues.length === 0 };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
