@@ -92,3 +92,18 @@ export function utf8Key(secret: string, scheme: string): Buffer {
 }
 
 export const noKeys = (): Failure => fail('INVALID_SIGNATURE', 'the endpoint has no active signing secret');
+
+/**
+ * The scheme of GitHub, Shopify and Frappe: HMAC-SHA256 of the body alone, in one header (one or more
+ * signatures, each after `prefix`), no timestamp, so replays are caught by deduplicating on the event id.
+ */
+export function verifyBodySignature(input: VerifyInput, header: string, encoding: Encoding, prefix = ''): VerifyResult {
+  const values = readSignatureList(input.headers, header);
+  if (values === undefined || values.length === 0) return fail('MISSING_SIGNATURE', `the ${header} header is missing`);
+  const signatures = values.filter((v) => v.startsWith(prefix)).map((v) => v.slice(prefix.length));
+  if (signatures.length === 0) return fail('INVALID_SIGNATURE', `${header} does not start with ${prefix}`);
+  if (input.keys.length === 0) return noKeys();
+  return anyKeyMatches(input.keys, signatures, encoding, (key) => hmac('sha256', key, [input.rawBody]))
+    ? { ok: true }
+    : fail('INVALID_SIGNATURE', `${header} does not match the body under any active secret`);
+}
