@@ -96,17 +96,8 @@ export class BenchQueries {
     return Number(rows[0]!.n);
   }
 
-  /** Inbox rows whose outbox row is missing: must be 0 (they commit in one statement). */
-  async inboxWithoutOutbox(runTag: string): Promise<number> {
-    const { rows } = await this.pg.query<{ n: string }>(
-      'SELECT count(*) AS n FROM inbox_message i LEFT JOIN outbox_message o ON o.id = i.id WHERE i."eventId" LIKE $1 AND o.id IS NULL',
-      [`msg_${runTag}%`],
-    );
-    return Number(rows[0]!.n);
-  }
-
   async unpublishedOutbox(): Promise<number> {
-    const { rows } = await this.pg.query<{ n: string }>('SELECT count(*) AS n FROM outbox_message WHERE "publishedAt" IS NULL');
+    const { rows } = await this.pg.query<{ n: string }>('SELECT count(*) AS n FROM outbox_message');
     return Number(rows[0]!.n);
   }
 

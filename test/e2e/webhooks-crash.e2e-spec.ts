@@ -88,21 +88,22 @@ describeIfBroker('webhook ingress survives kill -9 and a database outage', () =>
     const ackedAtKill = acknowledged.size;
 
     ingress = await startAppProcess('dist/apps/webhook-ingress/main.js', env);
-    await waitUntil(async () => (await prisma.outboxMessage.count({ where: { publishedAt: null } })) === 0, 30_000, 'the restarted relay draining the outbox');
+    await waitUntil(async () => (await prisma.outboxMessage.count()) === 0, 30_000, 'the restarted relay draining the outbox');
     await waitUntil(() => new Set(deliveries.map((d) => (d.body as Received).payload.eventId)).size >= ackedAtKill, 30_000, 'every acknowledged webhook delivered');
     await new Promise((r) => setTimeout(r, 500));
 
     const inbox = new Set((await prisma.inboxMessage.findMany({ where: { endpointId }, select: { eventId: true } })).map((r) => r.eventId));
     const missing = [...acknowledged].filter((id) => !inbox.has(id));
     expect(missing).toEqual([]);
-    // Inbox and outbox rows commit together: no receipt without its message, no message without its receipt.
-    expect(await prisma.outboxMessage.count({ where: { type: 'webhooks.received' } })).toBe(inbox.size);
 
     const messagesPerEvent = new Map<string, Set<string>>();
     for (const d of deliveries) {
       const body = d.body as Received;
       messagesPerEvent.set(body.payload.eventId, (messagesPerEvent.get(body.payload.eventId) ?? new Set()).add(body.id));
     }
+    // Inbox and outbox rows commit together: no receipt without its message, no message without its receipt
+    // (the relay deletes what it published, so the deliveries are the record).
+    expect([...messagesPerEvent.keys()].sort()).toEqual([...inbox].sort());
     const notPublished = [...acknowledged].filter((id) => !messagesPerEvent.has(id));
     const publishedAsTwoMessages = [...messagesPerEvent].filter(([, messages]) => messages.size > 1);
     expect(notPublished).toEqual([]);

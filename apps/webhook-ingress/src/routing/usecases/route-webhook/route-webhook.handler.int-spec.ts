@@ -66,7 +66,7 @@ describe('RouteWebhookHandler (Postgres)', () => {
     expect(rows).toHaveLength(1);
     const [row] = rows;
     const commandId = routedCommandId(event.id, 'shopify-orders-to-erp', 0);
-    expect(row).toMatchObject({ id: commandId, type: 'erp.sales-order.create', topic: 'erp.commands', sessionId: 'customer:shipping company', publishedAt: null });
+    expect(row).toMatchObject({ id: commandId, type: 'erp.sales-order.create', topic: 'erp.commands', sessionId: 'customer:shipping company' });
     expect(row!.body).toMatchObject({ id: commandId, type: 'erp.sales-order.create', version: 1, tenantId: 't1', correlationId: event.correlationId, causationId: event.id });
     expect((row!.body as { payload: unknown }).payload).toEqual(shopifyOrdersCreateSampleCommand);
     expect(await marks(event.id)).toBe(1);
