@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import type { OutboxHeaders } from '../outbox/outbox.types';
 
@@ -13,7 +12,12 @@ export interface InboxEntry {
   eventType: string;
   topic: string;
   type: string;
-  body: Prisma.InputJsonValue;
+  /**
+   * The outbox body as JSON text, spliced into the statement's parameter as is (the caller may so embed a
+   * payload's received bytes instead of serializing it again). Text that is not JSON fails the statement
+   * with a data error (see `isDataError`).
+   */
+  bodyJson: string;
   headers: OutboxHeaders;
 }
 
@@ -51,7 +55,7 @@ export class InboxRepository {
        INSERT INTO "outbox_message" ("id", "topic", "type", "body", "headers")
        SELECT b.id, b.topic, b.type, b.body, b.headers FROM batch b JOIN inbox i ON i.id = b.id
        RETURNING "id"::text AS id`,
-      values: [JSON.stringify(entries)],
+      values: [batchJson(entries)],
     });
     return new Set(rows.map((r) => r.id));
   }
@@ -66,4 +70,14 @@ export class InboxRepository {
     const code = (error as { code?: unknown } | null)?.code;
     return typeof code === 'string' && DATA_ERROR.test(code);
   }
+}
+
+/** The entries as one JSON array, each entry's `bodyJson` embedded as its `body` without being parsed again. */
+function batchJson(entries: readonly InboxEntry[]): string {
+  let json = '[';
+  for (const { bodyJson, ...fields } of entries) {
+    if (json.length > 1) json += ',';
+    json += `${JSON.stringify(fields).slice(0, -1)},"body":${bodyJson}}`;
+  }
+  return `${json}]`;
 }

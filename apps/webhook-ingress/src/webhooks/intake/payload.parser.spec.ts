@@ -15,7 +15,7 @@ describe('contentKind', () => {
 
 describe('parsePayload', () => {
   it('parses JSON and form bodies, unwrapping a JSON payload field', () => {
-    expect(parsePayload(Buffer.from('{"a":[1,{"b":null}]}'), 'json')).toEqual({ ok: true, value: { a: [1, { b: null }] } });
+    expect(parsePayload(Buffer.from('{"a":[1,{"b":null}]}'), 'json')).toEqual({ ok: true, value: { a: [1, { b: null }] }, json: '{"a":[1,{"b":null}]}' });
     expect(parsePayload(Buffer.from('token=x&team_id=T1&command=%2Fdeploy'), 'form')).toEqual({ ok: true, value: { token: 'x', team_id: 'T1', command: '/deploy' } });
     expect(parsePayload(Buffer.from(`payload=${encodeURIComponent('{"type":"block_actions"}')}`), 'form')).toEqual({ ok: true, value: { type: 'block_actions' } });
   });
@@ -26,7 +26,7 @@ describe('parsePayload', () => {
     // Spelled with escapes, which JSON.parse decodes into the same key.
     expect(parsePayload(Buffer.from('{"\\u005f_proto__":{"polluted":true}}'), 'json')).toMatchObject({ ok: false });
     expect(parsePayload(Buffer.from('{"a":{"\\u0063onstructor":{"prototype":{"polluted":true}}}}'), 'json')).toMatchObject({ ok: false });
-    expect(parsePayload(Buffer.from('{"text":"caf\\u00e9","constructor":"a plain value"}'), 'json')).toEqual({ ok: true, value: { text: 'café', constructor: 'a plain value' } });
+    expect(parsePayload(Buffer.from('{"text":"caf\\u00e9","constructor":"a plain value"}'), 'json')).toMatchObject({ ok: true, value: { text: 'café', constructor: 'a plain value' } });
     const form = parsePayload(Buffer.from('__proto__=x&a=1'), 'form');
     expect(form.ok && Object.getPrototypeOf(form.value)).toBe(Object.prototype);
     expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
@@ -45,11 +45,15 @@ describe('parsePayload', () => {
   });
 
   it('drops a leading UTF-8 byte order mark', () => {
-    expect(parsePayload(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":1}')]), 'json')).toEqual({ ok: true, value: { a: 1 } });
+    expect(parsePayload(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":1}')]), 'json')).toEqual({ ok: true, value: { a: 1 }, json: '{"a":1}' });
   });
 
-  it('does not count brackets inside strings as nesting', () => {
+  it('does not count brackets inside strings, or side by side, as nesting', () => {
     const text = JSON.stringify({ s: '['.repeat(500) + '\\"{' });
     expect(parsePayload(Buffer.from(text), 'json')).toMatchObject({ ok: true });
+    const wide = JSON.stringify({ rows: Array.from({ length: 1_000 }, (_, i) => ({ i, tags: [] })) });
+    expect(parsePayload(Buffer.from(wide), 'json')).toMatchObject({ ok: true });
+    const deepInWide = JSON.stringify({ rows: Array.from({ length: 200 }, () => ({})), deep: JSON.parse('['.repeat(MAX_DEPTH) + ']'.repeat(MAX_DEPTH)) as unknown });
+    expect(parsePayload(Buffer.from(deepInWide), 'json')).toMatchObject({ ok: false, reason: expect.stringContaining('nested deeper') });
   });
 });

@@ -2,7 +2,8 @@ import { isUtf8 } from 'node:buffer';
 import secureJson from 'secure-json-parse';
 
 export type ContentKind = 'json' | 'form';
-export type ParsedPayload = { ok: true; value: unknown } | { ok: false; reason: string };
+/** `json`: the JSON text that was parsed (BOM dropped), to be stored as received rather than serialized again. */
+export type ParsedPayload = { ok: true; value: unknown; json?: string } | { ok: false; reason: string };
 
 /** Deeper than any real provider payload, shallow enough that serialising it can never exhaust the stack. */
 export const MAX_DEPTH = 128;
@@ -26,13 +27,13 @@ export function parsePayload(raw: Buffer, kind: ContentKind): ParsedPayload {
   // A leading BOM is dropped, as a fatal TextDecoder (and secure-json-parse) would.
   const text = raw.toString('utf8', raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? 3 : 0);
   if (kind === 'form') return { ok: true, value: parseForm(text) };
-  const depth = nestingDepth(text);
-  if (depth > MAX_DEPTH) return { ok: false, reason: `JSON nested deeper than ${MAX_DEPTH} levels` };
+  if (bracketCount(text) > MAX_DEPTH && nestingDepth(text) > MAX_DEPTH) return { ok: false, reason: `JSON nested deeper than ${MAX_DEPTH} levels` };
   try {
     // secure-json-parse's own check scans the text with two regular expressions after parsing; a text holding
     // neither key nor any \u escape (which could spell one) cannot match them, so plain JSON.parse is the same.
-    if (!text.includes('\\u') && !text.includes('__proto__') && !text.includes('constructor')) return { ok: true, value: JSON.parse(text) as unknown };
-    return { ok: true, value: secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }) };
+    if (!text.includes('\\u') && !text.includes('__proto__') && !text.includes('constructor')) return { ok: true, value: JSON.parse(text) as unknown, json: text };
+    // Refuses rather than removes: a value it returns is exactly what the text says.
+    return { ok: true, value: secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }), json: text };
   } catch (error) {
     return { ok: false, reason: `invalid JSON: ${(error as Error).message.slice(0, 200)}` };
   }
@@ -50,6 +51,20 @@ function parseForm(text: string): unknown {
     }
   }
   return fields;
+}
+
+/**
+ * Opening brackets anywhere in the text (strings included): an upper bound of the nesting depth, counted with
+ * native searches, so that a typical payload (a few dozen brackets) skips the character-by-character scan.
+ */
+function bracketCount(text: string): number {
+  let count = 0;
+  for (const bracket of ['{', '[']) {
+    for (let i = text.indexOf(bracket); i !== -1; i = text.indexOf(bracket, i + 1)) {
+      if (++count > MAX_DEPTH) return count;
+    }
+  }
+  return count;
 }
 
 /** Maximum bracket depth outside strings, scanning the text once without parsing it. */
