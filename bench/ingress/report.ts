@@ -8,7 +8,7 @@ import type { CpuShare } from './processes';
 import type { LoadResult } from './signed-requests';
 
 export interface RunRecord {
-  server: 'bare' | 'naive' | 'junction';
+  server: 'bare' | 'naive' | 'junction' | 'junction-b';
   round: number;
   /** The server process, and the measured window on the monotonic clock (for its CPU profile). */
   pid: number;
@@ -23,7 +23,6 @@ export interface RunRecord {
   walBytes: number;
   /** Rows this run's requests left in naive_inbox / inbox_message. */
   rows?: number;
-  inboxWithoutOutbox?: number;
   batches?: BatchFigures;
   /** After the run: how long the relay took to publish what was still in the outbox. */
   outboxDrain?: { ms: number; left: number };
@@ -50,7 +49,6 @@ function problems(r: RunRecord): string[] {
   if (r.rows !== undefined && (r.rows < l.ok2xx || r.rows > l.ok2xx + l.inFlightAtStop)) {
     out.push(`${r.rows} rows for ${l.ok2xx} 2xx answers (expected 2xx + up to ${l.inFlightAtStop} requests in flight at stop)`);
   }
-  if (r.inboxWithoutOutbox) out.push(`${r.inboxWithoutOutbox} inbox rows without their outbox row`);
   return out;
 }
 

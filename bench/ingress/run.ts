@@ -22,6 +22,10 @@
  *                      0: do not wait); a run that started on a busy machine is flagged in the output
  *   BENCH_SERVERS      comma-separated subset of bare,naive,junction to run (default all three; the ratios need
  *                      naive and junction)
+ *   BENCH_B_ENTRY      main.js of another build of webhook-ingress (e.g. a worktree of main, built with
+ *                      `swc apps libs bench/ingress -d bench/results/ingress-build --copy-files`): measured as
+ *                      `junction-b` right after `junction` in every round, for an A/B of a change on a machine
+ *                      that drifts (compare the per-round pairs)
  *   BENCH_PROFILE=1    run Junction with --cpu-prof and print its top self-time functions (slows it down:
  *                      the figures of a profiled run are not comparable)
  */
@@ -54,8 +58,9 @@ const RESULTS = join(ROOT, 'bench', 'results');
 const APP_ENTRY = join(BUILD, 'apps', 'webhook-ingress', 'src', 'main.js');
 const PROFILES = join(RESULTS, 'ingress-profiles');
 const ALL_SERVERS = ['bare', 'naive', 'junction'] as const;
-type ServerName = (typeof ALL_SERVERS)[number];
-const SERVERS: readonly ServerName[] = process.env.BENCH_SERVERS ? ALL_SERVERS.filter((s) => process.env.BENCH_SERVERS!.split(',').includes(s)) : ALL_SERVERS;
+type ServerName = (typeof ALL_SERVERS)[number] | 'junction-b';
+const ENTRY_B = process.env.BENCH_B_ENTRY;
+const SERVERS: readonly ServerName[] = [...(process.env.BENCH_SERVERS ? ALL_SERVERS.filter((s) => process.env.BENCH_SERVERS!.split(',').includes(s)) : ALL_SERVERS), ...(ENTRY_B ? (['junction-b'] as const) : [])];
 
 interface Setup {
   databaseUrl: string;
@@ -70,8 +75,9 @@ function childSpec(name: ServerName, port: number, setup: Setup): { args: string
     case 'naive':
       return { args: [join(__dirname, 'naive.server.js')], env: { PORT: String(port), DATABASE_URL: setup.databaseUrl, WEBHOOK_SECRET: setup.secret } };
     case 'junction':
+    case 'junction-b':
       return {
-        args: [...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILES] : []), APP_ENTRY],
+        args: [...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILES] : []), name === 'junction' ? APP_ENTRY : ENTRY_B!],
         env: {
           NODE_ENV: 'production',
           DATABASE_URL: setup.databaseUrl,
@@ -110,7 +116,7 @@ async function measure(name: ServerName, round: number, setup: Setup, queries: B
     if (warm.non2xx > 0 || warm.ok2xx === 0) {
       throw new Error(`${name}: warm-up answered ${JSON.stringify(warm.statusCodes)} (errors ${warm.errors}): not measuring a server that does not accept the requests`);
     }
-    if (name === 'junction') await outboxDrain(queries, 30_000);
+    if (name.startsWith('junction')) await outboxDrain(queries, 30_000);
 
     const tag = randomBytes(3).toString('hex');
     const before = await queries.counters();
@@ -135,9 +141,8 @@ async function measure(name: ServerName, round: number, setup: Setup, queries: B
       walBytes: after.walBytes - before.walBytes,
     };
     if (name === 'naive') record.rows = await queries.naiveRows(tag);
-    if (name === 'junction') {
+    if (name.startsWith('junction')) {
       record.rows = await queries.inboxRows(tag);
-      record.inboxWithoutOutbox = await queries.inboxWithoutOutbox(tag);
       record.batches = await queries.inboxBatches(tag);
       record.outboxDrain = await outboxDrain(queries, 60_000);
     }
@@ -151,7 +156,9 @@ function progressLine(r: RunRecord): string {
   const l = r.load;
   const rows = r.rows === undefined ? '' : `, rows ${r.rows}`;
   const batch = r.batches ? `, ${r.batches.rowsPerStatementMean.toFixed(1)} rows/statement` : '';
-  return `  round ${r.round} ${r.server.padEnd(8)} ${l.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${l.p50Ms.toFixed(2)} ms  p99 ${l.p99Ms.toFixed(2)} ms  2xx ${l.ok2xx}  non-2xx ${l.non2xx}${rows}${batch}`;
+  const perReq = (cores: number) => ((cores * 1e6) / l.reqPerSec).toFixed(0);
+  const cpu = `, CPU µs/req server ${perReq(r.cpu.server)} postgres ${perReq(r.cpu.postgres)} load ${perReq(r.cpu.loadGenerator)}, machine ${r.cpu.machineBusy.toFixed(2)}/${r.cpu.cores} cores`;
+  return `  round ${r.round} ${r.server.padEnd(10)} ${l.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${l.p50Ms.toFixed(2)} ms  p99 ${l.p99Ms.toFixed(2)} ms  2xx ${l.ok2xx}  non-2xx ${l.non2xx}${rows}${batch}${cpu}`;
 }
 
 async function main(): Promise<number> {
@@ -193,7 +200,7 @@ async function main(): Promise<number> {
     } else console.log(`\nno .cpuprofile for pid ${run.pid} in ${PROFILES} (did the app exit through its SIGTERM handler?)`);
   }
 
-  if (SERVERS.length < ALL_SERVERS.length) {
+  if (SERVERS.length !== ALL_SERVERS.length) {
     console.log(`\nBENCH_SERVERS=${SERVERS.join(',')}: no comparison, no ${join('bench', 'results', 'ingress.json')} (the report needs all three)`);
     return 0;
   }
