@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { createMessage, formatIssues, isMessageType, Messages, type AnyMessage, type MessageType } from '@junction/contracts';
 import { MessagePublisher } from '@junction/messaging';
-import { PrismaService } from '@junction/persistence';
+import { PrismaService, ProcessedMessageRepository } from '@junction/persistence';
 import { z } from 'zod';
 
 export const acceptCommandSchema = z.strictObject({
@@ -16,16 +16,21 @@ export const acceptCommandSchema = z.strictObject({
 
 export type AcceptedCommand = { id: string; type: string; topic: string; correlationId: string; duplicate: boolean };
 
+/** The idempotency record of commands accepted over HTTP (in `processed_message`, beside the consumers' own). */
+export const HTTP_COMMANDS_GUARD = 'webhook-ingress:http-commands';
+
 /**
  * An upstream system's command over HTTP: validated against its contract, then written to the outbox
- * before we answer (durable before 202). The command id is the idempotency key: the same id again answers
- * `duplicate: true` and publishes nothing.
+ * before we answer (durable before 202). The command id is the idempotency key, recorded in the same
+ * transaction (the outbox row itself is deleted once relayed): the same id again answers `duplicate: true` and
+ * publishes nothing, also long after the first was published.
  */
 @Injectable()
 export class AcceptCommandHandler {
   constructor(
     private readonly prisma: PrismaService,
     private readonly publisher: MessagePublisher,
+    private readonly processed: ProcessedMessageRepository,
   ) {}
 
   async execute(body: unknown, defaultTenant: string): Promise<AcceptedCommand> {
@@ -37,12 +42,13 @@ export class AcceptCommandHandler {
     }
     const message = this.build(type, payload, { id, correlationId, tenantId: tenantId ?? defaultTenant, deadline: deadline ? new Date(deadline) : undefined });
     const accepted = { id: message.id, type, topic: Messages[type].topic, correlationId: message.correlationId };
-    try {
-      await this.prisma.transaction((tx) => this.publisher.enqueue(tx, [message]));
-    } catch (error) {
-      if (isUniqueViolation(error)) return { ...accepted, duplicate: true };
-      throw error;
-    }
+    const first = await this.prisma.transaction(async (tx) => {
+      // A concurrent request with the same id waits on this insert until the first commits, then sees it.
+      if (!(await this.processed.tryRecord(tx, HTTP_COMMANDS_GUARD, message.id))) return false;
+      await this.publisher.enqueue(tx, [message]);
+      return true;
+    });
+    if (!first) return { ...accepted, duplicate: true };
     this.publisher.wake();
     return { ...accepted, duplicate: false };
   }
@@ -59,8 +65,4 @@ export class AcceptCommandHandler {
 
 function invalid(message: string) {
   return new BadRequestException({ code: 'VALIDATION_FAILED', message });
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
 }
