@@ -1,10 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolvePostgres, withPgClient as sql, type ResolvedPostgres } from '@junction/testing';
+import { createTestDatabase, withPgClient as sql, type TestDatabase } from '@junction/testing';
 import { applyMigrations } from './migration.runner';
-import { findPrismaPaths, listMigrationNames } from './migrations-folder.reader';
+import { findPrismaPaths, listMigrationNames, MIGRATION_LOCK_FILE } from './migrations-folder.reader';
 
 const MIGRATION = '20261121132943_outbox_delete_relayed';
 
@@ -13,33 +13,25 @@ const MIGRATION = '20261121132943_outbox_delete_relayed';
  * outbox rows keeps exactly what is still owed, and HTTP command ids already published stay duplicates.
  */
 describe(`migration ${MIGRATION} (data)`, () => {
-  let server: ResolvedPostgres;
-  let url: string;
+  let db: TestDatabase;
   let before: string;
-  const database = `junction_migrate_${randomBytes(4).toString('hex')}`;
 
   beforeAll(async () => {
-    server = await resolvePostgres();
-    await sql(server.url, (client) => client.query(`CREATE DATABASE ${database}`));
-    const parsed = new URL(server.url);
-    parsed.pathname = `/${database}`;
-    url = parsed.toString();
     const { migrationsDir } = findPrismaPaths();
     before = mkdtempSync(join(tmpdir(), 'junction-migrations-'));
     for (const name of listMigrationNames(migrationsDir).filter((n) => n < MIGRATION)) cpSync(join(migrationsDir, name), join(before, name), { recursive: true });
-    cpSync(join(migrationsDir, 'migration_lock.toml'), join(before, 'migration_lock.toml'));
+    cpSync(join(migrationsDir, MIGRATION_LOCK_FILE), join(before, MIGRATION_LOCK_FILE));
+    db = await createTestDatabase({ migrationsDir: before });
   });
 
   afterAll(async () => {
     rmSync(before, { recursive: true, force: true });
-    await sql(server.url, (client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
-    await server.stop();
+    await db.drop();
   });
 
   it('deletes published rows, keeps pending ones, and records published command ids as HTTP duplicates', async () => {
-    await applyMigrations(url, { migrationsDir: before });
     const [publishedCommand, publishedEvent, pendingCommand] = [randomUUID(), randomUUID(), randomUUID()];
-    await sql(url, (client) =>
+    await sql(db.url, (client) =>
       client.query(
         `INSERT INTO outbox_message (id, topic, type, body, "publishedAt") VALUES
            ($1, 'erp.commands', 'erp.customer.create', '{}', now()),
@@ -49,13 +41,11 @@ describe(`migration ${MIGRATION} (data)`, () => {
       ),
     );
 
-    await applyMigrations(url);
+    await applyMigrations(db.url);
 
-    const outbox = await sql(url, (client) => client.query<{ id: string }>('SELECT id::text FROM outbox_message'));
+    const outbox = await sql(db.url, (client) => client.query<{ id: string }>('SELECT id::text FROM outbox_message'));
     expect(outbox.rows.map((r) => r.id)).toEqual([pendingCommand]);
-    const guards = await sql(url, (client) => client.query<{ consumer: string; id: string }>('SELECT consumer, "messageId"::text AS id FROM processed_message ORDER BY id'));
-    expect(guards.rows).toEqual(
-      [publishedCommand, pendingCommand].sort().map((id) => ({ consumer: 'webhook-ingress:http-commands', id })),
-    );
+    const guards = await sql(db.url, (client) => client.query<{ consumer: string; id: string }>('SELECT consumer, "messageId"::text AS id FROM processed_message ORDER BY id'));
+    expect(guards.rows).toEqual([publishedCommand, pendingCommand].sort().map((id) => ({ consumer: 'webhook-ingress:http-commands', id })));
   });
 });

@@ -15,8 +15,11 @@ export interface TestDatabase {
 let server: Promise<ResolvedPostgres> | undefined;
 let openDatabases = 0;
 
-/** A uniquely named database with every migration applied, so each test file is isolated from the others. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A uniquely named database with every migration applied, so each test file is isolated from the others.
+ * `migrationsDir`: apply that folder's migrations instead (a migration's data test starts from the ones before it).
+ */
+export async function createTestDatabase(options: { migrationsDir?: string } = {}): Promise<TestDatabase> {
   openDatabases++;
   let resolved: ResolvedPostgres;
   try {
@@ -33,7 +36,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   let prisma: PrismaService;
   try {
     await withPgClient(resolved.url, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`));
-    await applyMigrations(url);
+    await applyMigrations(url, options);
     prisma = new PrismaService(url, { poolMax: 5 });
   } catch (error: unknown) {
     await dropDatabase(resolved, name);
