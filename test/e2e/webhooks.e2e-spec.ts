@@ -114,6 +114,15 @@ describeIfBroker('webhook ingress: verified, deduplicated, durable, routed', () 
     expect(await post(urlOf('svix'), request)).toMatchObject({ status: 200, body: { eventId: `msg_svix_${run}`, duplicate: false } });
   });
 
+  it('stores and publishes a payload as received, an escaped NUL and a lone surrogate included', async () => {
+    const eventId = `msg_odd_${run}`;
+    const request = standardWebhooksRequest(secrets.svix, { type: 'odd.text', name: 'a\u0000b\ud800' }, { id: eventId });
+    expect(request.body).toContain('a\\u0000b\\ud800');
+    expect(await post(urlOf('svix'), request)).toMatchObject({ status: 200, body: { eventId, duplicate: false } });
+    await waitUntil(() => receivedFor(eventId).length > 0, 10_000, 'webhooks.received for the odd payload');
+    expect((receivedFor(eventId)[0]!.body as Received).payload.payload).toEqual({ type: 'odd.text', name: 'a\u0000b\ud800' });
+  });
+
   it("answers Slack's url_verification challenge without storing it", async () => {
     const res = await post(urlOf('slack'), slackRequest(secrets.slack, { type: 'url_verification', challenge: `challenge-${run}`, token: 'x' }));
     expect(res).toMatchObject({ status: 200, body: { challenge: `challenge-${run}` } });

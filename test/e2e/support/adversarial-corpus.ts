@@ -134,8 +134,10 @@ export async function adversarialCorpus(t: CorpusTargets): Promise<BadRequest[]>
     ['__proto__ key', '{"__proto__":{"isAdmin":true}}'],
     ['nested __proto__ key', '{"data":{"__proto__":{"isAdmin":true}}}'],
     ['constructor.prototype', '{"constructor":{"prototype":{"isAdmin":true}}}'],
-    ['escaped NUL in a string', '{"name":"a\\u0000b"}'],
-    ['lone surrogate', '{"name":"\\ud800"}'],
+    // An escaped NUL or lone surrogate elsewhere in a payload is stored as received (webhooks.e2e-spec), but
+    // not in the event type, which the inbox keeps in a text column.
+    ['escaped NUL in the event type', '{"type":"a\\u0000b"}'],
+    ['lone surrogate in the event type', '{"type":"\\ud800"}'],
     ['single quotes', "{'type':'a'}"],
     ['NaN', '{"n":NaN}'],
     ['trailing garbage', '{"a":1}xyz'],

@@ -17,7 +17,7 @@ export class OutboxRepository {
         topic: row.topic,
         type: row.type,
         sessionId: row.sessionId ?? null,
-        body: row.body,
+        body: JSON.stringify(row.body),
         headers: row.headers ?? {},
         ...(row.availableAt ? { availableAt: row.availableAt } : {}),
       })),
@@ -63,7 +63,7 @@ export class OutboxRepository {
              WHERE o."id" = due."id"
              RETURNING o."id", o."topic", o."type", o."sessionId", o."body", o."headers", o."createdAt", o."attempts"
            )
-           SELECT "id", "topic", "type", "sessionId", "body"::text AS "body", "headers", "attempts" FROM claimed ORDER BY "createdAt", "id"`,
+           SELECT "id", "topic", "type", "sessionId", "body", "headers", "attempts" FROM claimed ORDER BY "createdAt", "id"`,
           values: [limit],
         })
       ).rows;

@@ -22,7 +22,7 @@ describe('PrismaService on a server whose time zone is not UTC', () => {
   it('stores and reads back the same instant, and agrees with the server clock', async () => {
     const availableAt = new Date('2026-03-01T12:00:00.000Z');
     const id = randomUUID();
-    await prisma.outboxMessage.create({ data: { id, topic: 't', type: 'x', body: {}, availableAt } });
+    await prisma.outboxMessage.create({ data: { id, topic: 't', type: 'x', body: '{}', availableAt } });
     const row = await prisma.outboxMessage.findUniqueOrThrow({ where: { id } });
     expect(row.availableAt.toISOString()).toBe(availableAt.toISOString());
     // Defaults computed by the server (now()) land within seconds of our clock, not hours.

@@ -52,7 +52,9 @@ describe('CreateCustomerHandler (Postgres + ERPNext sandbox)', () => {
   const command = (over: Partial<MessageOf<'erp.customer.create'>['payload']> = {}) =>
     createMessage('erp.customer.create', { customerName: `Customer ${++n}`, customerType: 'Company', ...over }, { tenantId: 't1' });
   const posts = () => sandbox.requests.filter((r) => r.method === 'POST').length;
-  const outboxOf = (id: string) => db.prisma.outboxMessage.findMany({ where: { body: { path: ['causationId'], equals: id } } });
+  // The body is JSON text: rows caused by `id`, with their bodies parsed.
+  const outboxOf = async (id: string) =>
+    (await db.prisma.outboxMessage.findMany({ where: { body: { contains: `"causationId":"${id}"` } } })).map((row) => ({ ...row, body: JSON.parse(row.body) as unknown }));
 
   it('creates the Customer, records the effect and queues erp.customer.created in one transaction', async () => {
     const c = command();

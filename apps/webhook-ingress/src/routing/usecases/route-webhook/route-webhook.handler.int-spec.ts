@@ -55,7 +55,9 @@ describe('RouteWebhookHandler (Postgres)', () => {
       },
       { tenantId: 't1' },
     );
-  const outboxOf = (id: string) => db.prisma.outboxMessage.findMany({ where: { body: { path: ['causationId'], equals: id } } });
+  // The body is JSON text: rows caused by `id`, with their bodies parsed.
+  const outboxOf = async (id: string) =>
+    (await db.prisma.outboxMessage.findMany({ where: { body: { contains: `"causationId":"${id}"` } } })).map((row) => ({ ...row, body: JSON.parse(row.body) as unknown }));
   const marks = (id: string) => db.prisma.processedMessage.count({ where: { messageId: id } });
 
   it('writes the Shopify order as one erp.sales-order.create to the outbox, caused by the event', async () => {

@@ -128,7 +128,7 @@ export class ReceiveWebhookHandler {
       case 'duplicate':
         return { status: 200, body: { eventId: identity.eventId, duplicate: true } };
       case 'unstorable':
-        return this.reject(request, endpoint, 400, ErrorCodes.malformedPayload, 'the payload holds characters the inbox cannot store (\\u0000 or an unpaired surrogate)');
+        return this.reject(request, endpoint, 400, ErrorCodes.malformedPayload, 'the event type or id holds characters the inbox cannot store (\\u0000 or an unpaired surrogate)');
     }
   }
 

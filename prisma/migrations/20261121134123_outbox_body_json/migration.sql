@@ -1,2 +1,0 @@
--- AlterTable
-ALTER TABLE "outbox_message" ALTER COLUMN "body" SET DATA TYPE JSON;
