@@ -23,9 +23,9 @@
  *   BENCH_SERVERS      comma-separated subset of bare,naive,junction to run (default all three; the ratios need
  *                      naive and junction)
  *   BENCH_B_ENTRY      main.js of another build of webhook-ingress (e.g. a worktree of main, built with
- *                      `swc apps libs bench/ingress bench/resilience -d bench/results/ingress-build --copy-files`): measured as
- *                      `junction-b` right after `junction` in every round, for an A/B of a change on a machine
- *                      that drifts (compare the per-round pairs)
+ *                      `swc apps libs bench/ingress bench/resilience -d bench/results/ingress-build
+ *                      --copy-files`): measured as `junction-b` right after `junction` in every round, for an
+ *                      A/B of a change on a machine that drifts (compare the per-round pairs)
  *   BENCH_PROFILE=1    run Junction with --cpu-prof and print its top self-time functions (slows it down:
  *                      the figures of a profiled run are not comparable)
  */

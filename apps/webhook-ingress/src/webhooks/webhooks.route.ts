@@ -17,8 +17,9 @@ const MAX_SEGMENT = 1_024;
  * ahead of the Nest app: the provider's hot path skips Nest's request hooks (503-on-close, CORS, security
  * headers, middleware routing) and a web framework's request/reply machinery, none of which a provider's POST
  * needs. In two paired bench:ingress A/Bs (8 pairs each) it served a median ×1.14 and ×1.05 the requests of the
- * Fastify instance it replaced, with 7–46 µs less server CPU per webhook in most pairs. Every other request, and any webhook path this handler does not take (a malformed
- * %-escape, a segment over 1 KiB), goes to the Nest app as before.
+ * Fastify instance it replaced, with 7–46 µs less server CPU per webhook in most pairs. Every other request, and
+ * any webhook path this handler does not take (a malformed %-escape, a segment over 1 KiB), goes to the Nest app
+ * as before.
  *
  * The body reaches the use case as the untouched byte stream: signatures cover the raw bytes, and the size
  * limit is the endpoint's, known only after the lookup. This class only maps HTTP to the use case.

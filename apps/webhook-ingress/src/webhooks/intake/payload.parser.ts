@@ -8,7 +8,6 @@ export type ParsedPayload = { ok: true; value: unknown; json?: string } | { ok: 
 /** Deeper than any real provider payload, shallow enough that serialising it can never exhaust the stack. */
 export const MAX_DEPTH = 128;
 
-
 /** JSON (`application/json`, `application/*+json`) and form-encoded bodies; anything else is 415. */
 export function contentKind(contentType: string | undefined): ContentKind | undefined {
   const mediaType = contentType?.split(';', 1)[0]!.trim().toLowerCase();
