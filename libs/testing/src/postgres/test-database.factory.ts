@@ -55,6 +55,15 @@ export async function createTestDatabase(options: { migrationsDir?: string } = {
   };
 }
 
+/**
+ * The outbox rows of the messages caused by `causationId`, with their bodies parsed: the column holds the JSON
+ * text `OutboxRepository.enqueue` wrote.
+ */
+export async function outboxCausedBy(db: TestDatabase, causationId: string) {
+  const rows = await db.prisma.outboxMessage.findMany({ where: { body: { contains: `"causationId":"${causationId}"` } } });
+  return rows.map((row) => ({ ...row, body: JSON.parse(row.body) as unknown }));
+}
+
 /** Drops the database and releases the server (stopped once its last database is gone). */
 async function dropDatabase(resolved: ResolvedPostgres, name: string): Promise<void> {
   try {

@@ -5,7 +5,7 @@ import { IdempotentConsumer, MemoryTransport, MessagePublisher, MessagingModule,
 import { EffectLedgerRepository, PersistenceModule } from '@junction/persistence';
 import { ResilienceModule } from '@junction/platform';
 import { IntegrationError, ResiliencePipelines } from '@junction/resilience';
-import { createTestDatabase, type TestDatabase } from '@junction/testing';
+import { createTestDatabase, outboxCausedBy, type TestDatabase } from '@junction/testing';
 import { CreateCustomerHandler } from './create-customer.handler';
 
 /** The use case against real Postgres and the ERPNext sandbox: effects, events and their exactly-once-ness. */
@@ -52,9 +52,7 @@ describe('CreateCustomerHandler (Postgres + ERPNext sandbox)', () => {
   const command = (over: Partial<MessageOf<'erp.customer.create'>['payload']> = {}) =>
     createMessage('erp.customer.create', { customerName: `Customer ${++n}`, customerType: 'Company', ...over }, { tenantId: 't1' });
   const posts = () => sandbox.requests.filter((r) => r.method === 'POST').length;
-  // The body is JSON text: rows caused by `id`, with their bodies parsed.
-  const outboxOf = async (id: string) =>
-    (await db.prisma.outboxMessage.findMany({ where: { body: { contains: `"causationId":"${id}"` } } })).map((row) => ({ ...row, body: JSON.parse(row.body) as unknown }));
+  const outboxOf = (id: string) => outboxCausedBy(db, id);
 
   it('creates the Customer, records the effect and queues erp.customer.created in one transaction', async () => {
     const c = command();

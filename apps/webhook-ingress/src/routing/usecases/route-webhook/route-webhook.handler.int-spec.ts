@@ -4,7 +4,7 @@ import { createMessage, type MessageOf } from '@junction/contracts';
 import { MemoryTransport, MessagingModule, settlementForFailure } from '@junction/messaging';
 import { PersistenceModule } from '@junction/persistence';
 import { formatKeyEntry, SecurityModule } from '@junction/security';
-import { createTestDatabase, type TestDatabase } from '@junction/testing';
+import { createTestDatabase, outboxCausedBy, type TestDatabase } from '@junction/testing';
 import { MappingError, shopifyOrdersCreateRoute, shopifyOrdersCreateSample, shopifyOrdersCreateSampleCommand, type RouteRule } from '@junction/webhooks';
 import { RoutingModule } from '../../routing.module';
 import { RouteWebhookHandler } from './route-webhook.handler';
@@ -55,9 +55,7 @@ describe('RouteWebhookHandler (Postgres)', () => {
       },
       { tenantId: 't1' },
     );
-  // The body is JSON text: rows caused by `id`, with their bodies parsed.
-  const outboxOf = async (id: string) =>
-    (await db.prisma.outboxMessage.findMany({ where: { body: { contains: `"causationId":"${id}"` } } })).map((row) => ({ ...row, body: JSON.parse(row.body) as unknown }));
+  const outboxOf = (id: string) => outboxCausedBy(db, id);
   const marks = (id: string) => db.prisma.processedMessage.count({ where: { messageId: id } });
 
   it('writes the Shopify order as one erp.sales-order.create to the outbox, caused by the event', async () => {
