@@ -1,4 +1,5 @@
 export * from './envelope/envelope.schema';
+export * from './envelope/message-id';
 export * from './topics/topics';
 export * from './errors/error-codes';
 export * from './messages/define-message';

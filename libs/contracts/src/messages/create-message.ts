@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { envelopeSchema } from '../envelope/envelope.schema';
+import { messageId } from '../envelope/message-id';
 import { Messages, type MessageOf, type MessagePayload, type MessageType } from './registry';
 
 export interface CreateMessageOptions {
@@ -18,7 +18,7 @@ export function createMessage<T extends MessageType>(
   options: CreateMessageOptions,
 ): MessageOf<T> {
   const definition = Messages[type];
-  const id = options.id ?? randomUUID();
+  const id = options.id ?? messageId();
   const envelope = envelopeSchema.parse({
     id,
     type,

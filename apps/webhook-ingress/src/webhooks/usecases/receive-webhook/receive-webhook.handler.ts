@@ -103,7 +103,7 @@ export class ReceiveWebhookHandler {
         headers: forwarded(request.headers, endpoint.scheme.forwardedHeaders),
         payload: parsed.value,
       },
-      { tenantId: endpoint.tenantId, id: randomUUID(), occurredAt: receivedAt },
+      { tenantId: endpoint.tenantId, occurredAt: receivedAt },
     );
     const outgoing = toOutgoing(message);
     let outcome;
