@@ -49,4 +49,57 @@ describe('OutboxRelay (real Postgres)', () => {
     expect(published.map((p) => p.messages.map((m) => JSON.parse((m.body as { text: string }).text).n))).toEqual([[0], [1, 2, 3, 4, 5]]);
     expect(await outbox.pendingCount()).toBe(0);
   });
+
+  it('publishes rows handed over by `committed` as held, at once when idle, with no claim needed', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 450)); // past the previous test's linger
+    published.length = 0;
+    const rows = [row(10), row(11)];
+    await db.prisma.transaction((tx) => outbox.enqueue(tx, rows));
+    const t0 = performance.now();
+    relay.committed(rows.map((r) => ({ id: r.id, topic: r.topic, type: r.type, body: JSON.stringify(r.body), headers: { 'x-held': 'yes' } })));
+
+    await waitUntil(() => published.length === 1);
+    expect(published[0]!.at - t0).toBeLessThan(300);
+    // The headers show the messages were built from the held rows (the stored rows have none), not read back.
+    expect(published[0]!.messages.map((m) => [m.messageId, m.headers?.['x-held'], (m.body as { text: string }).text])).toEqual([
+      [rows[0]!.id, 'yes', '{"n":10}'],
+      [rows[1]!.id, 'yes', '{"n":11}'],
+    ]);
+    expect(await outbox.pendingCount()).toBe(0);
+  });
+});
+
+describe('OutboxRelay when the broker fails (real Postgres)', () => {
+  it('leaves held rows in the outbox, and the claims after the backoff publish each of them once', async () => {
+    const db = await createTestDatabase();
+    const outbox = new OutboxRepository(db.prisma);
+    const bus = new MemoryTransport();
+    const publish = bus.publish.bind(bus);
+    const delivered: string[] = [];
+    let down = true;
+    bus.publish = async (messages) => {
+      if (down) throw new Error('broker unreachable');
+      delivered.push(...messages.map((m) => m.messageId));
+      await publish(messages);
+    };
+    const relay = new OutboxRelay(outbox, bus, { bus, consumer: 'test', relayPollMs: 20, relayLingerMs: 0 });
+    relay.onApplicationBootstrap();
+    try {
+      const rows = [row(1), row(2), row(3)];
+      await db.prisma.transaction((tx) => outbox.enqueue(tx, rows));
+      relay.committed(rows.map((r) => ({ id: r.id, topic: r.topic, type: r.type, body: JSON.stringify(r.body), headers: {} })));
+      await waitUntil(() => relay.health().failures >= 2);
+      expect(await outbox.pendingCount()).toBe(3);
+
+      down = false;
+      await waitUntil(() => delivered.length === 3, 5_000);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(delivered.sort()).toEqual(rows.map((r) => r.id).sort());
+      expect(await outbox.pendingCount()).toBe(0);
+      expect(relay.health().failures).toBe(0);
+    } finally {
+      await relay.beforeApplicationShutdown();
+      await db.drop();
+    }
+  });
 });

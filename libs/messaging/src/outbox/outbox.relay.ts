@@ -4,9 +4,18 @@ import { JsonText, type MessageBus, type OutgoingMessage } from '../bus/message-
 import { MESSAGE_BUS, MESSAGING_OPTIONS } from '../messaging.tokens';
 import type { MessagingModuleOptions } from '../messaging.module';
 
+/** Rows this process committed to the outbox, as they were written (the relay need not read them back). */
+export type CommittedRow = Pick<OutboxRow, 'id' | 'topic' | 'type' | 'body' | 'headers'> & { sessionId?: string | null };
+
+/** Committed rows held for the relay at most; beyond this (or while the broker fails) the poll finds them. */
+const COMMITTED_MAX = 10_000;
+
 /**
- * Moves committed outbox rows to the broker. Polls (every app relays its own rows; several replicas may run
- * side by side: rows are claimed with SKIP LOCKED) and can be woken right after a commit for low latency.
+ * Moves committed outbox rows to the broker. Two ways in, one transaction shape (delete, publish, commit):
+ * - rows this process just committed and still holds (`committed`) are deleted by id and published as held;
+ * - a claim finds every other due row: at every wake-up (`wake`, after a commit whose rows it does not hold), at
+ *   least every `relayPollMs`, and after any failure. Several replicas may run side by side: claims SKIP LOCKED,
+ *   and a row is published only by the transaction that deleted it.
  * Publish failures (broker down) back off exponentially up to 30 s; rows stay in Postgres meanwhile.
  */
 @Injectable()
@@ -16,6 +25,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private loop?: Promise<void>;
   private wakeUp?: () => void;
   private woken = false;
+  private committedRows: CommittedRow[] = [];
+  /** The outbox may hold due rows this process does not hold: claim at the next pass. */
+  private claimDue = true;
   private failures = 0;
   private lastError?: string;
 
@@ -34,13 +46,30 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** Before the database pool closes (PrismaService closes in onApplicationShutdown). */
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
-    this.wake();
+    this.wakeUp?.();
     await this.loop;
   }
 
+  /** Rows were committed to the outbox: look now instead of at the next poll. */
   wake(): void {
+    this.claimDue = true;
+    this.nudge();
+  }
+
+  /** Rows this process just committed to the outbox, as written: relayed without reading them back. */
+  committed(rows: readonly CommittedRow[]): void {
+    if (!this.running || this.failures > 0 || this.committedRows.length + rows.length > COMMITTED_MAX) {
+      this.claimDue = true;
+      return;
+    }
+    for (const row of rows) this.committedRows.push(row);
+    this.nudge();
+  }
+
+  /** Ends the wait for the next pass, unless the relay is backing off after a failure. */
+  private nudge(): void {
     this.woken = true;
-    this.wakeUp?.();
+    if (this.failures === 0) this.wakeUp?.();
   }
 
   /** For readiness: a relay that keeps failing means events are piling up. */
@@ -48,13 +77,35 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return { up: this.failures < 5, failures: this.failures, lastError: this.lastError };
   }
 
-  /** Relays until nothing is due. Returns how many rows were published. Used by the loop and by tests. */
+  /**
+   * Claims until nothing is due, leaving alone the rows held for `relayCommitted`. Returns how many rows were
+   * published. Used by the loop and by tests.
+   */
   async drain(batchSize = this.options.relayBatchSize ?? 100): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = await this.outbox.relayBatch(batchSize, (rows) => this.bus.publish(rows.map(toOutgoingRow)));
+      const skip = this.committedRows.map((row) => row.id);
+      const n = await this.outbox.relayBatch(batchSize, (rows) => this.bus.publish(rows.map(toOutgoingRow)), { skip });
       total += n;
       if (n < batchSize) return total;
+    }
+  }
+
+  /** Relays the rows held from `committed` when the pass began (later ones wait for the next), oldest first. */
+  private async relayCommitted(batchSize = this.options.relayBatchSize ?? 100): Promise<number> {
+    let total = 0;
+    try {
+      for (let left = this.committedRows.length; left > 0; ) {
+        const batch = this.committedRows.slice(0, Math.min(batchSize, left));
+        total += await this.outbox.relayCommitted(batch, (rows) => this.bus.publish(rows.map(toOutgoingRow)));
+        this.committedRows.splice(0, batch.length);
+        left -= batch.length;
+      }
+      return total;
+    } catch (error) {
+      // The rows stay in the outbox, with the failure recorded: the claims after the backoff take them.
+      this.committedRows = [];
+      throw error;
     }
   }
 
@@ -62,24 +113,32 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const pollMs = this.options.relayPollMs ?? 200;
     const lingerMs = this.options.relayLingerMs ?? 25;
     let lastPublished = -Infinity;
+    let lastClaim = -Infinity;
     while (this.running) {
-      // Rows keep coming (the last claim found some): let the commits of the linger join the next claim.
+      // Rows keep coming (the last pass published some): let the commits of the linger join the next pass.
       const linger = lastPublished + lingerMs - performance.now();
       if (linger > 0) await new Promise((resolve) => setTimeout(resolve, linger));
       this.woken = false;
       let pause = pollMs;
       try {
-        if ((await this.drain()) > 0) lastPublished = performance.now();
+        let published = await this.relayCommitted();
+        if (this.claimDue || performance.now() - lastClaim >= pollMs) {
+          this.claimDue = false;
+          lastClaim = performance.now();
+          published += await this.drain();
+        }
+        if (published > 0) lastPublished = performance.now();
         if (this.failures > 0) this.logger.log(`outbox relay recovered after ${this.failures} failed attempts`);
         this.failures = 0;
         this.lastError = undefined;
       } catch (error) {
+        this.claimDue = true;
         this.failures++;
         this.lastError = (error as Error).message;
         pause = Math.min(30_000, pollMs * 2 ** Math.min(this.failures, 8));
         this.logger.warn(`outbox relay failed (attempt ${this.failures}), retrying in ${pause} ms: ${this.lastError}`);
       }
-      if (this.running && !this.woken) await this.sleep(pause);
+      if (this.running && (!this.woken || this.failures > 0)) await this.sleep(pause);
     }
   }
 
@@ -95,7 +154,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 }
 
-function toOutgoingRow(row: OutboxRow): OutgoingMessage {
+function toOutgoingRow(row: CommittedRow): OutgoingMessage {
   const headers = Object.fromEntries(Object.entries(row.headers ?? {}).map(([k, v]) => [k, String(v)]));
   return {
     topic: row.topic,

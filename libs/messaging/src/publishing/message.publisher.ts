@@ -4,7 +4,7 @@ import { OutboxRepository, type Tx } from '@junction/persistence';
 import { withProducerSpan } from '@junction/telemetry';
 import type { MessageBus, OutgoingMessage } from '../bus/message-bus.port';
 import { MESSAGE_BUS } from '../messaging.tokens';
-import { OutboxRelay } from '../outbox/outbox.relay';
+import { type CommittedRow, OutboxRelay } from '../outbox/outbox.relay';
 import { assertPublishable, toOutgoing } from './outgoing-message';
 
 /**
@@ -35,6 +35,14 @@ export class MessagePublisher {
         messages.map((m) => outboxRow(toOutgoing(m), options.availableAt)),
       ),
     );
+  }
+
+  /**
+   * Rows this process has just committed to the outbox (with its own statement, not `enqueue`), as written: the
+   * relay publishes them without reading them back.
+   */
+  committed(rows: readonly CommittedRow[]): void {
+    this.relay.committed(rows);
   }
 
   /** Ask the relay to look at the outbox now instead of at its next poll. */

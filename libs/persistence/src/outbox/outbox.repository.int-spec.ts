@@ -121,4 +121,68 @@ describe('OutboxRepository (real Postgres)', () => {
       await second.$disconnect();
     }
   });
+
+  describe('relayCommitted (rows the caller holds)', () => {
+    const held = (r: NewOutboxRow) => ({ id: r.id, topic: r.topic, type: r.type, body: JSON.stringify(r.body), headers: {} });
+
+    it('deletes and publishes the held rows still in the outbox, and only those', async () => {
+      const rows = [row({ body: { n: 1 } }), row({ body: { n: 2 } })];
+      await db.prisma.transaction((tx) => outbox.enqueue(tx, rows));
+      const gone = row();
+
+      const published: string[][] = [];
+      expect(await outbox.relayCommitted([...rows, gone].map(held), async (batch) => void published.push(batch.map((r) => r.body)))).toBe(2);
+
+      expect(published).toEqual([['{"n":1}', '{"n":2}']]);
+      expect(await outbox.pendingCount()).toBe(0);
+      expect(await outbox.relayCommitted(rows.map(held), async () => Promise.reject(new Error('not called')))).toBe(0);
+    });
+
+    it('waits for a claim holding the same rows, then publishes none of them: each row is published once', async () => {
+      const rows = [row(), row(), row()];
+      await db.prisma.transaction((tx) => outbox.enqueue(tx, rows));
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const claimed: string[] = [];
+      const claim = outbox.relayBatch(10, async (batch) => {
+        claimed.push(...batch.map((r) => r.id));
+        await gate;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the claim holds the rows, awaiting its publish
+
+      const committed: string[] = [];
+      const second = outbox.relayCommitted(rows.map(held), async (batch) => void committed.push(...batch.map((r) => r.id)));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(committed).toEqual([]); // still waiting for the claim's row locks
+      release();
+
+      expect(await claim).toBe(3);
+      expect(await second).toBe(0);
+      expect(claimed.sort()).toEqual(rows.map((r) => r.id).sort());
+      expect(committed).toEqual([]);
+    });
+
+    it('a failed publish leaves the rows pending with the failure recorded, and rethrows', async () => {
+      const rows = [row(), row()];
+      await db.prisma.transaction((tx) => outbox.enqueue(tx, rows));
+
+      await expect(outbox.relayCommitted(rows.map(held), async () => Promise.reject(new Error('broker unreachable')))).rejects.toThrow('broker unreachable');
+
+      const stored = await db.prisma.outboxMessage.findMany();
+      expect(stored.map((r) => [r.attempts, r.lastError])).toEqual([
+        [1, 'Error: broker unreachable'],
+        [1, 'Error: broker unreachable'],
+      ]);
+    });
+
+    it('a claim leaves alone the rows it is told are held', async () => {
+      const rows = [row(), row(), row()];
+      await db.prisma.transaction((tx) => outbox.enqueue(tx, rows));
+
+      const claimed: string[] = [];
+      expect(await outbox.relayBatch(10, async (batch) => void claimed.push(...batch.map((r) => r.id)), { skip: [rows[0]!.id, rows[2]!.id] })).toBe(1);
+      expect(claimed).toEqual([rows[1]!.id]);
+      expect(await outbox.pendingCount()).toBe(2);
+    });
+  });
 });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
 import { PrismaService, type Tx } from '../prisma/prisma.service';
 import type { NewOutboxRow, OutboxRow, RelayOptions } from './outbox.types';
 
@@ -26,6 +27,7 @@ export class OutboxRepository {
 
   /**
    * Claims up to `limit` due rows (oldest first), awaits `publish`, deletes them — all in one transaction.
+   * Rows whose id is in `skip` are left alone (the caller is relaying them with `relayCommitted`).
    *
    * `FOR UPDATE SKIP LOCKED` lets several relays run side by side: a row claimed by one is invisible to the
    * others until that transaction ends, so no row is published by two relays at once. If `publish` throws the
@@ -33,40 +35,77 @@ export class OutboxRepository {
    * statement, and the error is rethrown. A crash after the broker accepted but before commit re-publishes the
    * rows: delivery is at-least-once, and consumers deduplicate on the message id (= row id).
    */
-  async relayBatch(limit: number, publish: (rows: OutboxRow[]) => Promise<void>, options: RelayOptions = {}): Promise<number> {
+  relayBatch(limit: number, publish: (rows: OutboxRow[]) => Promise<void>, options: RelayOptions & { skip?: readonly string[] } = {}): Promise<number> {
+    return this.relayInTransaction(
+      async (client) =>
+        (
+          await client.query<OutboxRow>({
+            name: 'junction-outbox-claim',
+            // Claim and delete in one statement: the DELETE takes the row locks itself, so the claim costs no
+            // separate lock write per row. The delete only counts once this transaction commits, i.e. after the
+            // broker accepted. Deleting rather than marking the row writes no new row version (a relayed 1.3 KB
+            // webhook row cost 1.3 KB of WAL and an index entry to mark), and the table holds only what is still
+            // owed: no retention job. Ordered here, not in JS: the timestamps need not travel or be parsed.
+            text: `WITH claimed AS (
+               DELETE FROM "outbox_message" AS o
+               USING (
+                 SELECT "id" FROM "outbox_message"
+                 WHERE "availableAt" <= now() AND "id" <> ALL($2::uuid[])
+                 ORDER BY "createdAt", "id"
+                 LIMIT $1
+                 FOR UPDATE SKIP LOCKED
+               ) AS due
+               WHERE o."id" = due."id"
+               RETURNING o."id", o."topic", o."type", o."sessionId", o."body", o."headers", o."createdAt", o."attempts"
+             )
+             SELECT "id", "topic", "type", "sessionId", "body", "headers", "attempts" FROM claimed ORDER BY "createdAt", "id"`,
+            values: [limit, options.skip ?? []],
+          })
+        ).rows,
+      publish,
+      options,
+    );
+  }
+
+  /**
+   * Relays rows the caller committed a moment ago and still holds: deletes those of `rows` that are still in the
+   * outbox, awaits `publish` with them, commits — the same transaction as `relayBatch`, without reading the rows
+   * back (for a webhook, its ~1.3 KB body). A row that another relay has claimed is waited for and then found
+   * gone, so each row is published only by the transaction that deleted it.
+   */
+  relayCommitted<T extends { id: string }>(rows: readonly T[], publish: (rows: T[]) => Promise<void>, options: RelayOptions = {}): Promise<number> {
+    return this.relayInTransaction(
+      async (client) => {
+        const { rows: deleted } = await client.query<{ id: string }>({
+          name: 'junction-outbox-delete-committed',
+          text: 'DELETE FROM "outbox_message" WHERE "id" = ANY($1::uuid[]) RETURNING "id"::text AS id',
+          values: [rows.map((row) => row.id)],
+        });
+        if (deleted.length === rows.length) return [...rows];
+        const gone = new Set(deleted.map((row) => row.id));
+        return rows.filter((row) => gone.has(row.id));
+      },
+      publish,
+      options,
+    );
+  }
+
+  /** Takes rows out of the outbox with `claim`, publishes them, commits; on any failure the rows stay, with the failure recorded. */
+  private async relayInTransaction<T extends { id: string }>(
+    claim: (client: PoolClient) => Promise<T[]>,
+    publish: (rows: T[]) => Promise<void>,
+    options: RelayOptions,
+  ): Promise<number> {
     // On a pooled pg client rather than a Prisma interactive transaction: the relay runs for every committed
     // batch of every app, and Prisma's per-statement cost was a visible share of bench:ingress.
     const client = await this.prisma.pool.connect();
-    let claimed: OutboxRow[] = [];
+    let claimed: T[] = [];
     try {
       // The delete need not wait for its WAL flush: a delete lost with a database crash only makes the relay
       // publish those rows again, which consumers already absorb (at-least-once, deduplicated on the message id).
       // Not waiting frees the flush for the transactions that do wait, such as the webhook inbox's (bench:ingress p99).
       await client.query('BEGIN; SET LOCAL synchronous_commit = off');
-      // Claim and delete in one statement: the DELETE takes the row locks itself, so the claim costs no separate
-      // lock write per row. The delete only counts once this transaction commits, i.e. after the broker accepted.
-      // Deleting rather than marking the row writes no new row version (a relayed 1.3 KB webhook row cost 1.3 KB
-      // of WAL and an index entry to mark), and the table holds only what is still owed: no retention job.
-      claimed = (
-        await client.query<OutboxRow>({
-          name: 'junction-outbox-claim',
-          // Ordered here, not in JS: the timestamps need not travel or be parsed.
-          text: `WITH claimed AS (
-             DELETE FROM "outbox_message" AS o
-             USING (
-               SELECT "id" FROM "outbox_message"
-               WHERE "availableAt" <= now()
-               ORDER BY "createdAt", "id"
-               LIMIT $1
-               FOR UPDATE SKIP LOCKED
-             ) AS due
-             WHERE o."id" = due."id"
-             RETURNING o."id", o."topic", o."type", o."sessionId", o."body", o."headers", o."createdAt", o."attempts"
-           )
-           SELECT "id", "topic", "type", "sessionId", "body", "headers", "attempts" FROM claimed ORDER BY "createdAt", "id"`,
-          values: [limit],
-        })
-      ).rows;
+      claimed = await claim(client);
       if (claimed.length > 0) await withTimeout(publish(claimed), options.timeoutMs ?? 30_000);
       await client.query('COMMIT');
       client.release();
@@ -88,7 +127,7 @@ export class OutboxRepository {
     return this.prisma.outboxMessage.count();
   }
 
-  private async recordFailure(rows: OutboxRow[], error: unknown): Promise<void> {
+  private async recordFailure(rows: readonly { id: string }[], error: unknown): Promise<void> {
     const message = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, LAST_ERROR_MAX);
     await this.prisma.outboxMessage.updateMany({
       where: { id: { in: rows.map((row) => row.id) } },

@@ -19,6 +19,7 @@ const DEFAULTS: InboxWriterOptions = { maxInFlight: 1, maxBatch: 256 };
  * one statement) before its promise resolves. Replays within one batch are answered as duplicates of the first.
  * A row Postgres refuses for its data (`\u0000`, lone surrogates) is found by writing that batch row by row, so it
  * alone is `unstorable` and its neighbours are still accepted. Any other failure rejects (the caller answers 503).
+ * The outbox rows it committed go to the relay as written, so the relay need not read their bodies back.
  */
 @Injectable()
 export class InboxWriter {
@@ -49,7 +50,8 @@ export class InboxWriter {
       return unique.length - 1;
     });
     const outcomes = await this.writeUnique(unique);
-    if (outcomes.includes('accepted')) this.publisher.wake();
+    const accepted = unique.filter((_, i) => outcomes[i] === 'accepted');
+    if (accepted.length > 0) this.publisher.committed(accepted.map(({ id, topic, type, bodyJson, headers }) => ({ id, topic, type, body: bodyJson, headers })));
     return slot.map((index) => (index === -1 ? 'duplicate' : outcomes[index]!));
   }
 
