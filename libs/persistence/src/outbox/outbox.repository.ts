@@ -41,11 +41,11 @@ export class OutboxRepository {
         (
           await client.query<OutboxRow>({
             name: 'junction-outbox-claim',
-            // Claim and delete in one statement: the DELETE takes the row locks itself, so the claim costs no
-            // separate lock write per row. The delete only counts once this transaction commits, i.e. after the
-            // broker accepted. Deleting rather than marking the row writes no new row version (a relayed 1.3 KB
-            // webhook row cost 1.3 KB of WAL and an index entry to mark), and the table holds only what is still
-            // owed: no retention job. Ordered here, not in JS: the timestamps need not travel or be parsed.
+            // Claim and delete in one statement (one round trip); the subquery's row locks keep concurrent
+            // relays apart. The delete only counts once this transaction commits, i.e. after the broker
+            // accepted. Deleting rather than marking the row writes no new row version (a relayed 1.3 KB webhook
+            // row cost 1.3 KB of WAL and an index entry to mark), and the table holds only what is still owed:
+            // no retention job. Ordered here, not in JS: the timestamps need not travel or be parsed.
             text: `WITH claimed AS (
                DELETE FROM "outbox_message" AS o
                USING (
@@ -90,7 +90,7 @@ export class OutboxRepository {
     );
   }
 
-  /** Takes rows out of the outbox with `claim`, publishes them, commits; on any failure the rows stay, with the failure recorded. */
+  /** Takes rows out of the outbox with `claim`, publishes them, commits; on a failure the rows stay, failure recorded. */
   private async relayInTransaction<T extends { id: string }>(
     claim: (client: PoolClient) => Promise<T[]>,
     publish: (rows: T[]) => Promise<void>,
