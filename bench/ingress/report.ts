@@ -1,6 +1,6 @@
 /**
  * bench:ingress figures: the per-run sanity checks (nothing but 2xx; every 2xx has its row), the best run
- * of each server, the ratios against the goal, and where the CPU went.
+ * of each server, the per-round ratios and their medians against the goal, and where the CPU went.
  */
 import { round, table } from '../resilience/stats';
 import type { BatchFigures } from './bench-database';
@@ -85,13 +85,16 @@ export function report(runs: readonly RunRecord[], ctx: ReportContext): { text: 
     junctionOverBareReqPerSec: round(picked.junction.load.reqPerSec / picked.bare.load.reqPerSec, 3),
     naiveOverBareReqPerSec: round(picked.naive.load.reqPerSec / picked.bare.load.reqPerSec, 3),
   };
-  // The machine drifts by ±10% within minutes: a round's two runs are adjacent in time, so their ratio is the steadier figure.
+  // The machine drifts by ±10% within minutes: a round's two runs are adjacent in time, so their ratios are the
+  // steadier figures, and the goal is judged on their medians (a best run of each server may come from different
+  // minutes).
   const perRound = [...new Set(runs.map((r) => r.round))].flatMap((n) => {
     const naive = runs.find((r) => r.round === n && r.server === 'naive');
     const junction = runs.find((r) => r.round === n && r.server === 'junction');
-    return naive && junction ? [round(junction.load.reqPerSec / naive.load.reqPerSec, 3)] : [];
+    return naive && junction ? [{ reqPerSec: round(junction.load.reqPerSec / naive.load.reqPerSec, 3), p99: round(junction.load.p99Ms / naive.load.p99Ms, 3) }] : [];
   });
-  const goalMet = ratios.junctionOverNaiveReqPerSec >= GOAL.reqPerSecRatio && ratios.junctionOverNaiveP99 <= GOAL.p99Ratio;
+  const verdict = { reqPerSec: median(perRound.map((r) => r.reqPerSec)), p99: median(perRound.map((r) => r.p99)) };
+  const goalMet = verdict.reqPerSec >= GOAL.reqPerSecRatio && verdict.p99 <= GOAL.p99Ratio;
 
   const all = [['run', 'req/s', 'p50 ms', 'p99 ms', '2xx', 'non-2xx', 'errors', 'commits/s', 'WAL B/req', 'CPU server', 'Postgres', 'load gen', 'other procs', 'machine busy']];
   for (const r of runs) {
@@ -121,8 +124,9 @@ export function report(runs: readonly RunRecord[], ctx: ReportContext): { text: 
     '',
     table(rows),
     '',
-    `junction / naive: req/s ×${ratios.junctionOverNaiveReqPerSec.toFixed(2)} (goal ≥ ×${GOAL.reqPerSecRatio}), p99 ×${ratios.junctionOverNaiveP99.toFixed(2)} (goal ≤ ×${GOAL.p99Ratio.toFixed(1)}) → ${goalMet ? 'goal MET' : 'goal MISSED'}`,
-    `junction / naive req/s per round (adjacent runs): ${perRound.map((r) => `×${r.toFixed(2)}`).join(', ')}; median ×${median(perRound).toFixed(2)}`,
+    `junction / naive per round (adjacent runs): req/s ${perRound.map((r) => `×${r.reqPerSec.toFixed(2)}`).join(', ')}; p99 ${perRound.map((r) => `×${r.p99.toFixed(2)}`).join(', ')}`,
+    `junction / naive, medians of the rounds: req/s ×${verdict.reqPerSec.toFixed(2)} (goal ≥ ×${GOAL.reqPerSecRatio}), p99 ×${verdict.p99.toFixed(2)} (goal ≤ ×${GOAL.p99Ratio.toFixed(1)}) → ${goalMet ? 'goal MET' : 'goal MISSED'}`,
+    `junction / naive, best runs: req/s ×${ratios.junctionOverNaiveReqPerSec.toFixed(2)}, p99 ×${ratios.junctionOverNaiveP99.toFixed(2)}`,
     `for reference: junction / bare req/s ×${ratios.junctionOverBareReqPerSec.toFixed(2)}, naive / bare ×${ratios.naiveOverBareReqPerSec.toFixed(2)}`,
     j.batches
       ? `junction group commit: ${j.batches.statements} statements for ${j.rows} rows, rows/statement mean ${j.batches.rowsPerStatementMean.toFixed(1)}, p50 ${j.batches.rowsPerStatementP50}, p90 ${j.batches.rowsPerStatementP90}, max ${j.batches.rowsPerStatementMax} (inbox rows grouped by xmin)`
@@ -146,8 +150,8 @@ export function report(runs: readonly RunRecord[], ctx: ReportContext): { text: 
     results: Object.fromEntries(
       Object.entries(picked).map(([name, r]) => [name, { reqPerSec: round(r.load.reqPerSec), p50Ms: round(r.load.p50Ms, 2), p99Ms: round(r.load.p99Ms, 2), non2xx: r.load.non2xx, round: r.round }]),
     ),
-    ratios: { ...ratios, junctionOverNaiveReqPerSecPerRound: perRound },
-    goal: { ...GOAL, met: goalMet },
+    ratios: { ...ratios, junctionOverNaivePerRound: perRound },
+    goal: { ...GOAL, basis: 'medians of the per-round junction/naive ratios', measured: verdict, met: goalMet },
     checks: { ok: issues.length === 0, issues },
     runs,
   };

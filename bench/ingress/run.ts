@@ -14,7 +14,8 @@
  *   BENCH_DURATION     measured seconds per run (default 10)
  *   BENCH_WARMUP       warm-up seconds per run (default 3)
  *   BENCH_CONNECTIONS  concurrent connections (default 50)
- *   BENCH_ROUNDS       interleaved rounds (default 2); the best run (req/s) of each server is reported
+ *   BENCH_ROUNDS       interleaved rounds (default 3); the goal is judged on the medians of the rounds'
+ *                      junction/naive ratios (adjacent runs); the best run (req/s) of each server is shown too
  *   DATABASE_URL       base URL of the Postgres server, used to (re)create the bench database
  *                      (default postgresql://postgres@127.0.0.1:5432/postgres)
  *   BENCH_DATABASE     the bench database's name, dropped and recreated (default junction_bench_ingress)
@@ -43,7 +44,7 @@ import { newSecret, runLoad, sampleBody, signedRequest } from './signed-requests
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const BASE_URL = process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
 const DATABASE = process.env.BENCH_DATABASE ?? 'junction_bench_ingress';
 const PROFILE = process.env.BENCH_PROFILE === '1';
