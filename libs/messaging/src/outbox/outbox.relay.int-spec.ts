@@ -102,4 +102,35 @@ describe('OutboxRelay when the broker fails (real Postgres)', () => {
       await db.drop();
     }
   });
+
+  it('keeps backing off while the broker fails: wake-ups and new commits do not cut the wait short', async () => {
+    const db = await createTestDatabase();
+    const outbox = new OutboxRepository(db.prisma);
+    const bus = new MemoryTransport();
+    let attempts = 0;
+    bus.publish = async () => {
+      attempts++;
+      throw new Error('broker unreachable');
+    };
+    // Backoff after the first failure: 1 s × 2 = 2 s, far longer than the wake-ups below take.
+    const relay = new OutboxRelay(outbox, bus, { bus, consumer: 'test', relayPollMs: 1_000, relayLingerMs: 0 });
+    relay.onApplicationBootstrap();
+    try {
+      await db.prisma.transaction((tx) => outbox.enqueue(tx, [row(1)]));
+      relay.wake();
+      await waitUntil(() => attempts === 1);
+      for (let i = 0; i < 10; i++) {
+        const more = row(100 + i);
+        await db.prisma.transaction((tx) => outbox.enqueue(tx, [more]));
+        relay.committed([{ id: more.id, topic: more.topic, type: more.type, body: JSON.stringify(more.body), headers: {} }]);
+        relay.wake();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(attempts).toBe(1);
+      expect(await outbox.pendingCount()).toBe(11);
+    } finally {
+      await relay.beforeApplicationShutdown();
+      await db.drop();
+    }
+  });
 });
