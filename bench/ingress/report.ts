@@ -56,7 +56,8 @@ function problems(r: RunRecord): string[] {
 const OTHER_CORES = 0.25;
 const disturbed = (r: RunRecord) => r.busyAtStart !== undefined || r.cpu.other > OTHER_CORES;
 
-const usPerRequest = (coresBusy: number, reqPerSec: number) => (reqPerSec === 0 ? 0 : (coresBusy * 1e6) / reqPerSec);
+/** CPU microseconds per request, from cores busy per wall second. */
+export const usPerRequest = (coresBusy: number, reqPerSec: number) => (reqPerSec === 0 ? 0 : (coresBusy * 1e6) / reqPerSec);
 
 export function report(runs: readonly RunRecord[], ctx: ReportContext): { text: string; json: object; ok: boolean } {
   const issues = runs.flatMap((r) => problems(r).map((p) => `round ${r.round} ${r.server}: ${p}`));

@@ -38,7 +38,7 @@ import { freePort, redactDatabaseUrl } from '@junction/persistence';
 import { BenchQueries, ENDPOINT, newKeyRing, prepareDatabase, recreateDatabase } from './bench-database';
 import { type CpuShare, cpuWindow, killChildren, startChild, waitForQuiet } from './processes';
 import { formatProfile, type ProfileSummary, summarizeProfile } from './profile-summary';
-import { report, type RunRecord } from './report';
+import { report, type RunRecord, usPerRequest } from './report';
 import { newSecret, runLoad, sampleBody, signedRequest } from './signed-requests';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -157,7 +157,7 @@ function progressLine(r: RunRecord): string {
   const l = r.load;
   const rows = r.rows === undefined ? '' : `, rows ${r.rows}`;
   const batch = r.batches ? `, ${r.batches.rowsPerStatementMean.toFixed(1)} rows/statement` : '';
-  const perReq = (cores: number) => ((cores * 1e6) / l.reqPerSec).toFixed(0);
+  const perReq = (cores: number) => usPerRequest(cores, l.reqPerSec).toFixed(0);
   const cpu = `, CPU µs/req server ${perReq(r.cpu.server)} postgres ${perReq(r.cpu.postgres)} load ${perReq(r.cpu.loadGenerator)}, machine ${r.cpu.machineBusy.toFixed(2)}/${r.cpu.cores} cores`;
   return `  round ${r.round} ${r.server.padEnd(10)} ${l.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${l.p50Ms.toFixed(2)} ms  p99 ${l.p99Ms.toFixed(2)} ms  2xx ${l.ok2xx}  non-2xx ${l.non2xx}${rows}${batch}${cpu}`;
 }
