@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       },
       definition.name,
     );
-    running.push(await startApp(definition, appEnv as never, { bus: new MemoryTransport(broker) }));
+    running.push(await startApp(definition, appEnv as never, { bus: new MemoryTransport(broker, appEnv.BUS_MAX_MESSAGE_BYTES) }));
   }
   removeInstanceFile = await writeInstanceFile(dataDir, { databaseUrl, pid: process.pid, startedAt: new Date(startedAt).toISOString() });
 

@@ -75,6 +75,20 @@ export function describeBusConformance(name: string, under: BusUnderTest): void 
       expect(a.received[0]!.rawBody).toBe(text);
     });
 
+    it('refuses a message over maxMessageBytes before sending any of its batch, as a permanent failure naming it', async () => {
+      const b = await bus();
+      const t = topic();
+      const c = collector();
+      await b.subscribe(spec(t, 'sized', ['z.x']), c.handler);
+      const small = message(t, 'z.x', { n: 1 });
+      const huge = message(t, 'z.x', new JsonText(JSON.stringify({ blob: 'x'.repeat(b.maxMessageBytes) })));
+      await expect(b.publish([small, huge])).rejects.toMatchObject({ name: 'PermanentPublishError', code: 'MESSAGE_TOO_LARGE', messageId: huge.messageId });
+      await b.publish([message(t, 'z.x', { n: 2 })]);
+      await waitFor(() => c.received.length >= 1);
+      await sleep(settle);
+      expect(c.received.map((m) => m.body)).toEqual([{ n: 2 }]);
+    });
+
     it('delivers only the types a subscription filters on', async () => {
       const b = await bus();
       const t = topic();

@@ -38,9 +38,45 @@ export function bodyJson(body: unknown): string {
   return body instanceof JsonText ? body.text : (JSON.stringify(body) ?? 'null');
 }
 
-/** The body as a value, for SDKs that serialize it themselves (Service Bus). */
-export function bodyValue(body: unknown): unknown {
-  return body instanceof JsonText ? JSON.parse(body.text) : body;
+/**
+ * A publish the broker will refuse however often it is tried: the message is over the transport's size limit, or
+ * it cannot be encoded. Retrying cannot help, so the outbox relay parks the row (with `code` as its reason) and
+ * publishes the others. Thrown before anything of the batch is sent, naming the message.
+ */
+export class PermanentPublishError extends Error {
+  override readonly name = 'PermanentPublishError';
+  constructor(
+    readonly code: 'MESSAGE_TOO_LARGE' | 'INVALID_MESSAGE',
+    readonly messageId: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * What a message costs against a broker's size limit: body bytes plus application properties (Service Bus counts
+ * both, and its own system properties, against 256 KB on Standard). Broker-added metadata is left out: each
+ * transport's limit keeps a margin for it.
+ */
+export function messageSize(m: OutgoingMessage): number {
+  let size = Buffer.byteLength(bodyJson(m.body), 'utf8');
+  for (const [key, value] of Object.entries(m.headers ?? {})) size += Buffer.byteLength(key) + Buffer.byteLength(value);
+  return size + Buffer.byteLength(m.type) + Buffer.byteLength(m.messageId) + (m.sessionId ? Buffer.byteLength(m.sessionId) : 0);
+}
+
+/** Every transport checks a batch with this before sending any of it. */
+export function assertFits(messages: readonly OutgoingMessage[], maxMessageBytes: number): void {
+  for (const m of messages) {
+    const size = messageSize(m);
+    if (size > maxMessageBytes) {
+      throw new PermanentPublishError(
+        'MESSAGE_TOO_LARGE',
+        m.messageId,
+        `message ${m.messageId} (${m.type}) is ${size} bytes, over the bus's limit of ${maxMessageBytes} bytes`,
+      );
+    }
+  }
 }
 
 export interface DeliveredMessage {
@@ -100,6 +136,11 @@ export interface BusHealth {
 
 export interface MessageBus {
   readonly transport: TransportName;
+  /**
+   * The largest message (`messageSize`) this bus accepts; a larger one fails with PermanentPublishError. Edges
+   * refuse input that would not fit (413) before acknowledging it.
+   */
+  readonly maxMessageBytes: number;
   connect(): Promise<void>;
   /** Resolves once the broker has durably accepted every message (publisher confirms / SDK ack). */
   publish(messages: readonly OutgoingMessage[]): Promise<void>;

@@ -101,12 +101,13 @@ function readinessChecks(prisma: PrismaService, bus: MessageBus, relay: OutboxRe
 }
 
 export function busSettings(env: BaseEnv, connectionName: string): BusSettings {
+  const maxMessageBytes = env.BUS_MAX_MESSAGE_BYTES;
   switch (env.BUS) {
     case 'memory':
-      return { transport: 'memory' };
+      return { transport: 'memory', maxMessageBytes };
     case 'rabbitmq':
-      return { transport: 'rabbitmq', url: env.RABBITMQ_URL!, connectionName };
+      return { transport: 'rabbitmq', url: env.RABBITMQ_URL!, connectionName, maxMessageBytes };
     case 'servicebus':
-      return { transport: 'servicebus', connectionString: env.SERVICE_BUS_CONNECTION_STRING!, provision: env.SERVICE_BUS_PROVISION };
+      return { transport: 'servicebus', connectionString: env.SERVICE_BUS_CONNECTION_STRING!, provision: env.SERVICE_BUS_PROVISION, maxMessageBytes };
   }
 }

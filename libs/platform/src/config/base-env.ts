@@ -27,6 +27,8 @@ export const baseEnvSchema = z.object({
   RABBITMQ_URL: url(['amqp:', 'amqps:']).optional(),
   SERVICE_BUS_CONNECTION_STRING: z.string().includes('Endpoint=', { message: 'must be a Service Bus connection string (Endpoint=sb://…)' }).optional(),
   SERVICE_BUS_PROVISION: envBoolean.optional(),
+  /** Largest message the bus takes; default per transport (Service Bus Standard and memory 256 KiB, RabbitMQ 16 MiB). */
+  BUS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1_024).optional(),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   MAX_DELIVERY_COUNT: z.coerce.number().int().min(1).max(100).default(10),

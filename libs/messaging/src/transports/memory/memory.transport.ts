@@ -1,4 +1,5 @@
 import {
+  assertFits,
   bodyJson,
   type BusHealth,
   type DeadLetteredMessage,
@@ -185,7 +186,14 @@ export class MemoryTransport implements MessageBus {
   private readonly consumers = new Set<MemoryConsumer>();
   private closed = false;
 
-  constructor(private readonly broker: MemoryBroker = new MemoryBroker()) {}
+  /**
+   * `maxMessageBytes` defaults to Service Bus Standard's limit, so that what standalone mode accepts, production
+   * accepts too.
+   */
+  constructor(
+    private readonly broker: MemoryBroker = new MemoryBroker(),
+    readonly maxMessageBytes = 256 * 1024,
+  ) {}
 
   private get topics() {
     return this.broker.topics;
@@ -197,6 +205,7 @@ export class MemoryTransport implements MessageBus {
 
   async publish(messages: readonly OutgoingMessage[]): Promise<void> {
     if (this.closed) throw new Error('memory bus is closed');
+    assertFits(messages, this.maxMessageBytes);
     const touched = new Set<MemorySubscription>();
     for (const m of messages) {
       // Serialize like a wire would: consumers must never share object identity with producers.

@@ -16,6 +16,11 @@ export interface RabbitMqTransportOptions {
   readonly logger?: RabbitMqLogger;
   /** Shown in the broker's connection list (and lets operators close this one connection). */
   readonly connectionName?: string;
+  /**
+   * Default 16 MiB (RabbitMQ 4's `max_message_size`; 3.x allows 128 MiB). The broker closes the channel on a larger
+   * message, which would look like an outage; checking first makes it a permanent, per-message failure.
+   */
+  readonly maxMessageBytes?: number;
   /** Reconnect backoff: first delay and cap, in ms (defaults 200 ms and 5 s), with full jitter. */
   readonly reconnect?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number };
 }

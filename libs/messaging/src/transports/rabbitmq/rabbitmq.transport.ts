@@ -1,12 +1,13 @@
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
-import type {
-  BusHealth,
-  DeadLetteredMessage,
-  MessageBus,
-  MessageHandler,
-  OutgoingMessage,
-  SubscriptionHandle,
-  SubscriptionSpec,
+import {
+  assertFits,
+  type BusHealth,
+  type DeadLetteredMessage,
+  type MessageBus,
+  type MessageHandler,
+  type OutgoingMessage,
+  type SubscriptionHandle,
+  type SubscriptionSpec,
 } from '../../bus/message-bus.port';
 import { decodeDeadLetter, encodeOutgoing, type EncodedMessage } from './rabbitmq.codec';
 import { RabbitMqConsumer } from './rabbitmq.consumer';
@@ -29,6 +30,7 @@ interface Live {
  */
 export class RabbitMqTransport implements MessageBus {
   readonly transport = 'rabbitmq' as const;
+  readonly maxMessageBytes: number;
   private readonly logger: RabbitMqLogger;
   private readonly topology: RabbitMqTopology;
   private readonly consumers = new Set<RabbitMqConsumer>();
@@ -43,6 +45,7 @@ export class RabbitMqTransport implements MessageBus {
   constructor(private readonly options: RabbitMqTransportOptions) {
     this.logger = options.logger ?? silentLogger;
     this.topology = new RabbitMqTopology(this.logger);
+    this.maxMessageBytes = options.maxMessageBytes ?? 16 * 1024 * 1024;
   }
 
   /** Fails if the broker cannot be reached now; once connected, connection losses are recovered. */
@@ -53,6 +56,7 @@ export class RabbitMqTransport implements MessageBus {
   }
 
   async publish(messages: readonly OutgoingMessage[]): Promise<void> {
+    assertFits(messages, this.maxMessageBytes);
     const live = this.requireLive();
     const now = Date.now();
     const items: RawPublish[] = [];

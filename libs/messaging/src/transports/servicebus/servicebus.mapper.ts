@@ -1,5 +1,5 @@
 import type { ServiceBusMessage, ServiceBusReceivedMessage } from '@azure/service-bus';
-import { bodyValue, type DeadLetteredMessage, type DeliveredMessage, type OutgoingMessage } from '../../bus/message-bus.port';
+import { bodyJson, type DeadLetteredMessage, type DeliveredMessage, type OutgoingMessage } from '../../bus/message-bus.port';
 import { BusHeaders } from '../../bus/settlement';
 
 /**
@@ -18,21 +18,28 @@ export function retrySubject(subscription: string): string {
   return `retry:${subscription}`;
 }
 
+/**
+ * The body goes as the JSON text's bytes (an AMQP data section), never parsed and serialized again: a parse
+ * would round integers past 2^53 in a stored webhook payload. Receivers skip the SDK's JSON parsing and decode
+ * the bytes themselves (decodeBody).
+ */
 export function toServiceBusMessage(m: OutgoingMessage): ServiceBusMessage {
-  const body = bodyValue(m.body);
   const message: ServiceBusMessage = {
     messageId: m.messageId,
     subject: m.type,
     contentType: 'application/json',
-    body,
+    body: Buffer.from(bodyJson(m.body), 'utf8'),
     applicationProperties: { ...m.headers, [BusHeaders.type]: m.type },
   };
   if (m.sessionId !== undefined) message.sessionId = m.sessionId;
   if (m.scheduledAt !== undefined) message.scheduledEnqueueTimeUtc = m.scheduledAt;
-  const correlationId = envelopeCorrelationId(body);
-  if (correlationId !== undefined) message.correlationId = correlationId;
+  const correlationId = m.headers?.[correlationIdHeader] ?? envelopeCorrelationId(m.body);
+  if (correlationId) message.correlationId = correlationId;
   return message;
 }
+
+/** Set by toOutgoing on every envelope Junction publishes (and so on every outbox row). */
+const correlationIdHeader = 'x-correlation-id';
 
 /**
  * The copy scheduled for a retry: same body bytes, headers and session; `subject` routes it back to one
@@ -138,8 +145,9 @@ function parse(text: string): { body: unknown; rawBody: string } {
   }
 }
 
+/** A body handed over as a value (not JSON text) may carry the envelope's correlation id itself. */
 function envelopeCorrelationId(body: unknown): string | undefined {
-  if (typeof body !== 'object' || body === null) return undefined;
+  if (typeof body !== 'object' || body === null || body instanceof Uint8Array) return undefined;
   const value = (body as { correlationId?: unknown }).correlationId;
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }

@@ -1,4 +1,5 @@
 import type { ServiceBusMessage, ServiceBusSender } from '@azure/service-bus';
+import { PermanentPublishError } from '../../bus/message-bus.port';
 
 /**
  * Sends messages in publish order with as few round trips as the batch size allows, starting a new batch
@@ -18,8 +19,10 @@ export async function sendInBatches(sender: ServiceBusSender, messages: readonly
   if (batch.count > 0) await sender.sendMessages(batch);
 }
 
+/** The SDK's own measure (system properties and AMQP framing included) has the last word on size. */
 function tooLarge(message: ServiceBusMessage, maxSizeInBytes: number): Error {
-  return new Error(`message ${String(message.messageId)} does not fit in a Service Bus batch of ${maxSizeInBytes} bytes`);
+  const id = String(message.messageId);
+  return new PermanentPublishError('MESSAGE_TOO_LARGE', id, `message ${id} does not fit in a Service Bus batch of ${maxSizeInBytes} bytes`);
 }
 
 /**

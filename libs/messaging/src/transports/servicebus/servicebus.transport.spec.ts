@@ -52,7 +52,7 @@ function recording(decide: (m: DeliveredMessage) => Settlement | Promise<Settlem
 
 describe('ServiceBusTransport at the SDK boundary', () => {
   describe('publish', () => {
-    it('sends id, subject, session, content type, JSON body, headers and correlation id', async () => {
+    it('sends id, subject, session, content type, the JSON bytes, headers and correlation id', async () => {
       const { bus, client } = setup();
       await bus.publish([message({ sessionId: 'customer-42', headers: { traceparent, 'x-tenant': 't1' } })]);
 
@@ -62,7 +62,7 @@ describe('ServiceBusTransport at the SDK boundary', () => {
           messageId: 'id-1',
           subject: 'erp.sales-order.create',
           contentType: 'application/json',
-          body: { id: 'id-1', correlationId: 'corr-1' },
+          body: Buffer.from('{"id":"id-1","correlationId":"corr-1"}'),
           sessionId: 'customer-42',
           correlationId: 'corr-1',
           applicationProperties: { traceparent, 'x-tenant': 't1', 'x-junction-type': 'erp.sales-order.create' },
@@ -70,12 +70,27 @@ describe('ServiceBusTransport at the SDK boundary', () => {
       ]);
     });
 
-    it('sends a body that is already JSON text (the outbox relay) as its value, with its correlation id', async () => {
+    it('sends a body that is already JSON text (the outbox relay) as exactly those bytes: integers past 2^53 keep their digits', async () => {
       const { bus, client } = setup();
-      await bus.publish([message({ body: new JsonText('{"id": "id-1", "correlationId": "corr-9"}') })]);
+      const text = '{"id": "id-1", "correlationId": "corr-9", "payload": {"orderId": 9007199254740993, "total": 1.10}}';
+      await bus.publish([message({ body: new JsonText(text), headers: { 'x-correlation-id': 'corr-9' } })]);
 
       const [sent] = client.sender('erp.commands').sends;
-      expect(sent![0]).toMatchObject({ body: { id: 'id-1', correlationId: 'corr-9' }, correlationId: 'corr-9' });
+      expect(Buffer.isBuffer(sent![0]!.body)).toBe(true);
+      expect((sent![0]!.body as Buffer).toString('utf8')).toBe(text);
+      expect(sent![0]!.correlationId).toBe('corr-9');
+    });
+
+    it('refuses a message over maxMessageBytes before sending any of the batch, naming it', async () => {
+      const client = new FakeServiceBusClient();
+      const bus = new ServiceBusTransport({ connectionString, provision: false, client, maxMessageBytes: 1_024 });
+      const huge = message({ messageId: 'huge', body: { blob: 'x'.repeat(2_000) } });
+      await expect(bus.publish([message({ messageId: 'small' }), huge])).rejects.toMatchObject({
+        name: 'PermanentPublishError',
+        code: 'MESSAGE_TOO_LARGE',
+        messageId: 'huge',
+      });
+      expect(client.sendersCreated).toBe(0);
     });
 
     it('sets scheduledEnqueueTimeUtc for a delayed message and nothing for an immediate one', async () => {
@@ -114,7 +129,7 @@ describe('ServiceBusTransport at the SDK boundary', () => {
       expect(client.sender('erp.commands').sends.map((b) => b.map((m) => m.messageId))).toEqual([['a1', 'a2'], ['b1']]);
 
       client.sender('erp.commands').batchCapacity = 0;
-      await expect(bus.publish([message({ messageId: 'huge' })])).rejects.toThrow(/huge does not fit/);
+      await expect(bus.publish([message({ messageId: 'huge' })])).rejects.toMatchObject({ code: 'MESSAGE_TOO_LARGE', messageId: 'huge', message: expect.stringMatching(/huge does not fit/) });
     });
 
     it('refuses to publish once closed', async () => {

@@ -6,14 +6,15 @@ import {
   type ServiceBusReceivedMessage,
   type ServiceBusSender,
 } from '@azure/service-bus';
-import type {
-  BusHealth,
-  DeadLetteredMessage,
-  MessageBus,
-  MessageHandler,
-  OutgoingMessage,
-  SubscriptionHandle,
-  SubscriptionSpec,
+import {
+  assertFits,
+  type BusHealth,
+  type DeadLetteredMessage,
+  type MessageBus,
+  type MessageHandler,
+  type OutgoingMessage,
+  type SubscriptionHandle,
+  type SubscriptionSpec,
 } from '../../bus/message-bus.port';
 import { ServiceBusConsumer } from './servicebus.consumer';
 import { toDeadLettered, toServiceBusMessage } from './servicebus.mapper';
@@ -34,9 +35,14 @@ export interface ServiceBusTransportOptions {
   readonly client?: ServiceBusClientLike;
   readonly adminClient?: ServiceBusAdmin;
   readonly logger?: LoggerService;
+  /** Default 256 KiB, the Standard tier's limit; Premium allows up to 100 MB per entity. */
+  readonly maxMessageBytes?: number;
   /** How long a receiver error keeps `health()` down unless a message arrives since. */
   readonly errorWindowMs?: number;
 }
+
+/** Standard tier (and the emulator): 256 KB per message, headers included. */
+export const SERVICE_BUS_STANDARD_MAX_BYTES = 256 * 1024;
 
 export function isEmulatorConnectionString(connectionString: string): boolean {
   return /(^|;)\s*UseDevelopmentEmulator\s*=\s*true\s*(;|$)/i.test(connectionString);
@@ -55,6 +61,7 @@ interface ReceiverError {
  */
 export class ServiceBusTransport implements MessageBus {
   readonly transport = 'servicebus' as const;
+  readonly maxMessageBytes: number;
   private readonly logger: LoggerService;
   private readonly provision: boolean;
   private client?: ServiceBusClientLike;
@@ -69,6 +76,7 @@ export class ServiceBusTransport implements MessageBus {
     this.logger = options.logger ?? new Logger(ServiceBusTransport.name);
     this.provision = options.provision ?? !isEmulatorConnectionString(options.connectionString);
     this.client = options.client;
+    this.maxMessageBytes = options.maxMessageBytes ?? SERVICE_BUS_STANDARD_MAX_BYTES;
   }
 
   /** The SDK connects lazily on first use; nothing here talks to the broker. */
@@ -78,6 +86,7 @@ export class ServiceBusTransport implements MessageBus {
 
   async publish(messages: readonly OutgoingMessage[]): Promise<void> {
     if (this.closed) throw new Error('Service Bus bus is closed');
+    assertFits(messages, this.maxMessageBytes);
     await Promise.all(
       groupForBatches(messages).map((group) => sendInBatches(this.sender(group[0]!.topic), group.map(toServiceBusMessage))),
     );
