@@ -6,6 +6,8 @@ import { readInstanceFile } from '../../standalone/src/data-dir/instance-file';
 import { kekFilePath, readKekFileIfPresent, readOrCreateKekFile } from '../../standalone/src/data-dir/kek-file';
 import { CliConfigError, CliError, prismaReason } from './cli-errors';
 import type { CliEnv } from './config/env';
+import type { MessageBus } from '@junction/messaging';
+import { openBus } from './commands/topology.command';
 
 export interface CliRuntime {
   endpoints(): Promise<WebhookEndpointService>;
@@ -14,6 +16,8 @@ export interface CliRuntime {
   credentials(): Promise<{ service: CredentialService; activeKeyId: string }>;
   /** The ring's key ids, first = active; undefined when there is none yet. Touches no database. */
   keyIds(): Promise<readonly string[] | undefined>;
+  /** The broker of BUS (connected on first use; touches no database). */
+  bus(): Promise<MessageBus>;
   /** Disconnects and stops an embedded Postgres the CLI started; safe to call when nothing was opened. */
   close(): Promise<void>;
 }
@@ -39,6 +43,7 @@ export function createCliRuntime(env: CliEnv, notice: (line: string) => void = (
   const dataDir = resolve(env.JUNCTION_DATA_DIR);
   let database: Promise<{ prisma: PrismaService; database: Database }> | undefined;
   let credentials: Promise<{ service: CredentialService; activeKeyId: string }> | undefined;
+  let bus: Promise<MessageBus> | undefined;
   let closed = false;
 
   const open = () => {
@@ -79,8 +84,15 @@ export function createCliRuntime(env: CliEnv, notice: (line: string) => void = (
       const file = await readKekFileIfPresent(dataDir);
       return file === undefined ? undefined : [...fileRing(dataDir, file).keys.keys()];
     },
+    bus: () =>
+      (bus ??= (async () => {
+        const opened = await openBus(env);
+        await opened.connect();
+        return opened;
+      })()),
     close: async () => {
       closed = true;
+      await (await bus?.catch(() => undefined))?.close();
       const opened = await database?.catch(() => undefined);
       if (!opened) return;
       await opened.prisma.$disconnect();

@@ -1,4 +1,5 @@
 /** Shared by the CLI's unit specs: a runtime of jest mocks and a runner that captures stdout and stderr. */
+import { MemoryTransport } from '@junction/messaging';
 import type { ApiKeyView, EndpointView } from '@junction/webhooks';
 import { runCli } from './cli';
 import type { CliRuntime } from './cli-context';
@@ -45,14 +46,17 @@ export function fakeRuntime() {
   };
   const apiKeys = { create: jest.fn(async () => ({ key: 'jk_AbCdEf012345_secretpartsecretpartsecretpartsecretpart123', view: keyView })), list: jest.fn(async () => [keyView]), revoke: jest.fn(async () => ({ ...keyView, revokedAt: new Date() })) };
   const rewrapAll = jest.fn(async () => ({ rewrapped: 3, current: 1 }));
+  // A real transport: the topology commands' specs count what it holds.
+  const bus = new MemoryTransport();
   const runtime: CliRuntime = {
     endpoints: jest.fn(async () => endpoints as never),
     apiKeys: jest.fn(async () => apiKeys as never),
     credentials: jest.fn(async () => ({ service: { rewrapAll } as never, activeKeyId: 'k2' })),
     keyIds: jest.fn(async () => ['local-1']),
+    bus: jest.fn(async () => bus),
     close: jest.fn(async () => undefined),
   };
-  return { runtime, endpoints, apiKeys, rewrapAll };
+  return { runtime, endpoints, apiKeys, rewrapAll, bus };
 }
 
 export async function run(argv: string[], options: { env?: Record<string, string>; stdin?: string; fake?: ReturnType<typeof fakeRuntime> } = {}) {

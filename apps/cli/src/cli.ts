@@ -6,10 +6,11 @@ import { apiKeyCommands } from './commands/api-keys.command';
 import type { CommandSpec } from './commands/command';
 import { endpointCommands } from './commands/endpoints.command';
 import { keyCommands } from './commands/keys.command';
+import { topologyCommands } from './commands/topology.command';
 import { type CliEnv, parseCliEnv } from './config/env';
 import { usage } from './usage';
 
-export const COMMANDS: readonly CommandSpec[] = [...endpointCommands, ...apiKeyCommands, ...keyCommands];
+export const COMMANDS: readonly CommandSpec[] = [...endpointCommands, ...apiKeyCommands, ...keyCommands, ...topologyCommands];
 
 /** The audit trail's actor for everything done from the command line. */
 export const CLI_ACTOR = 'cli';
@@ -52,6 +53,7 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
     const output = await spec.run({
       args: line.args,
       actor: { tenantId: line.tenant ?? env.TENANT_ID, actor: CLI_ACTOR },
+      env,
       runtime: opened,
       readVariable: (name) => options.env[name],
       readStdin: () => io.readStdin(),

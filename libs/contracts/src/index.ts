@@ -9,3 +9,4 @@ export * from './messages/webhook.messages';
 export * from './messages/integration.messages';
 export * from './messages/registry';
 export * from './messages/create-message';
+export * from './topics/topology';

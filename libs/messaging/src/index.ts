@@ -1,5 +1,6 @@
 export * from './bus/message-bus.port';
 export * from './bus/settlement';
+export * from './bus/bus-topology';
 export * from './messaging.tokens';
 export * from './messaging.module';
 export * from './transports/memory/memory.transport';
@@ -17,3 +18,4 @@ export * from './bus/bus.factory';
 export * from './transports/rabbitmq/rabbitmq.transport';
 export type { RabbitMqTransportOptions } from './transports/rabbitmq/rabbitmq.options';
 export * from './transports/servicebus/servicebus.transport';
+export { emulatorConfig } from './transports/servicebus/servicebus.emulator-config';

@@ -75,6 +75,44 @@ export function describeBusConformance(name: string, under: BusUnderTest): void 
       expect(a.received[0]!.rawBody).toBe(text);
     });
 
+    it('holds a message whose type no subscription takes in the topic\'s unrouted queue: counted, visible, intact', async () => {
+      const b = await bus();
+      const t = topic();
+      const a = collector();
+      await b.applyTopology({ topics: [t], subscriptions: [{ topic: t, subscription: 'taker', types: ['a.x'], maxDeliveryCount: 10 }] });
+      await b.subscribe(spec(t, 'taker', ['a.x']), a.handler);
+      const taken = message(t, 'a.x', { n: 1 });
+      const nobody = message(t, 'b.x', new JsonText('{"big":9007199254740993}'), { headers: { 'x-test': 'kept' } });
+      const scheduled = message(t, 'c.x', { later: true }, { scheduledAt: new Date(Date.now() + 300) });
+      await b.publish([taken, nobody, scheduled]);
+      await waitFor(() => a.received.length === 1);
+      let unrouted = await b.peekUnrouted(t, 10);
+      await waitFor(async () => (unrouted = await b.peekUnrouted(t, 10)).count === 2, 5_000);
+      expect(a.received.map((m) => m.messageId)).toEqual([taken.messageId]);
+      expect(unrouted.messages.map((m) => [m.messageId, m.type, m.subscription])).toEqual([
+        [nobody.messageId, 'b.x', 'unrouted'],
+        [scheduled.messageId, 'c.x', 'unrouted'],
+      ]);
+      expect(unrouted.messages[0]!.rawBody).toBe('{"big":9007199254740993}');
+      expect(unrouted.messages[0]!.headers['x-test']).toBe('kept');
+      // Peeking leaves them in place.
+      expect((await b.peekUnrouted(t, 10)).count).toBe(2);
+    });
+
+    it('a message published before its consumer starts waits in the subscription the topology declared', async () => {
+      const b = await bus();
+      const t = topic();
+      await b.applyTopology({ topics: [t], subscriptions: [{ topic: t, subscription: 'late', types: ['l.x'], maxDeliveryCount: 10 }] });
+      const early = message(t, 'l.x', { early: true });
+      await b.publish([early]);
+      await sleep(settle);
+      const c = collector();
+      await b.subscribe(spec(t, 'late', ['l.x']), c.handler);
+      await waitFor(() => c.received.length === 1);
+      expect(c.received[0]!.messageId).toBe(early.messageId);
+      expect((await b.peekUnrouted(t, 10)).count).toBe(0);
+    });
+
     it('refuses a message over maxMessageBytes before sending any of its batch, as a permanent failure naming it', async () => {
       const b = await bus();
       const t = topic();

@@ -1,5 +1,6 @@
 import type { CliRuntime } from '../cli-context';
 import type { CommandArgs } from '../cli-args';
+import type { CliEnv } from '../config/env';
 
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
@@ -19,6 +20,8 @@ export interface CliActor {
 export interface CommandCall {
   readonly args: CommandArgs;
   readonly actor: CliActor;
+  /** The CLI's parsed environment (bus settings for the topology commands). */
+  readonly env: CliEnv;
   /** Opens the database (and the key ring) on first use: `keys generate` never does. */
   readonly runtime: Omit<CliRuntime, 'close'>;
   /** The variable `--secret-env NAME` names, from the environment the CLI was started with. */

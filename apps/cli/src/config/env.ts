@@ -16,6 +16,12 @@ export const cliEnvSchema = z.object({
     .refine((v) => /^postgres(ql)?:\/\//.test(v) && URL.canParse(v), 'must be a URL (postgres: or postgresql:)')
     .optional(),
   JUNCTION_DATA_DIR: z.string().min(1).default('.junction'),
+  /** For `junction topology …`, the same as the apps' (libs/platform's base env). */
+  BUS: z.enum(['memory', 'rabbitmq', 'servicebus']).default('memory'),
+  RABBITMQ_URL: z.string().refine((v) => /^amqps?:\/\//.test(v) && URL.canParse(v), 'must be a URL (amqp: or amqps:)').optional(),
+  SERVICE_BUS_CONNECTION_STRING: z.string().includes('Endpoint=', { message: 'must be a Service Bus connection string (Endpoint=sb://…)' }).optional(),
+  SERVICE_BUS_PROVISION: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
+  MAX_DELIVERY_COUNT: z.coerce.number().int().min(1).max(100).default(10),
   /** `<id>:<base64 32 bytes>[,…]`, first entry active. Parsed here so a bad ring fails before anything runs. */
   JUNCTION_KEK: z
     .string()

@@ -122,6 +122,21 @@ export interface SubscriptionSpec {
   readonly concurrency: number;
 }
 
+/** A subscription as the topology declares it: it exists, filtered, whether or not a consumer runs. */
+export type SubscriptionDeclaration = Pick<SubscriptionSpec, 'topic' | 'subscription' | 'types' | 'maxDeliveryCount'>;
+
+/** What `applyTopology` declares: every topic (each with its unrouted holding queue) and every subscription. */
+export interface BusTopology {
+  readonly topics: readonly string[];
+  readonly subscriptions: readonly SubscriptionDeclaration[];
+}
+
+/** A topic's messages that no subscription took: how many there are, and the oldest, left in place. */
+export interface UnroutedMessages {
+  readonly count: number;
+  readonly messages: readonly DeliveredMessage[];
+}
+
 export type MessageHandler = (message: DeliveredMessage) => Promise<Settlement>;
 
 export interface SubscriptionHandle {
@@ -144,6 +159,18 @@ export interface MessageBus {
   connect(): Promise<void>;
   /** Resolves once the broker has durably accepted every message (publisher confirms / SDK ack). */
   publish(messages: readonly OutgoingMessage[]): Promise<void>;
+  /**
+   * Declares every topic with its unrouted holding queue, and every subscription with its type filter, before
+   * anything is published or consumed: a message published before its consumer starts waits in the consumer's
+   * queue, and one whose type no subscription takes is held as unrouted. Idempotent; safe from several
+   * processes at once.
+   */
+  applyTopology(topology: BusTopology): Promise<void>;
+  /**
+   * What no subscription took on `topic` (its `unrouted` holding queue), oldest first, without removing it.
+   * A topic published to without any declaration holds its messages there too.
+   */
+  peekUnrouted(topic: string, max: number): Promise<UnroutedMessages>;
   /** Creates the subscription (and its filter) if missing, then starts delivering to `handler`. */
   subscribe(spec: SubscriptionSpec, handler: MessageHandler): Promise<SubscriptionHandle>;
   /** Reads (without removing) the dead-letter queue of a subscription, oldest first. */

@@ -37,4 +37,14 @@ describe('JunctionServer', () => {
     expect(handled).toEqual(['evt_routes']);
     expect(await bus.peekDeadLetters('webhooks.received', 'webhook-ingress', 10)).toEqual([]);
   });
+
+  it('refuses to start when an app\'s handlers and its entry in the contracts\' topology disagree', async () => {
+    bus = new MemoryTransport();
+    server = new JunctionServer({ bus, subscription: 'erp-worker', concurrency: 1, maxDeliveryCount: 3 });
+    server.addHandler('erp.sales-order.create', async () => undefined, true);
+    const error = await new Promise<unknown>((resolve) => void server.listen((e?: unknown) => resolve(e)));
+    expect(String(error)).toContain('erp-worker: its @EventPattern handlers and its entry in Consumers');
+    expect(String(error)).toContain('handled but not listed: erp.sales-order.create');
+    expect(String(error)).toContain('listed but not handled: erp.customer.create');
+  });
 });

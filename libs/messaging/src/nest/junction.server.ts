@@ -1,5 +1,5 @@
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
-import { isMessageType, Messages, type MessageType } from '@junction/contracts';
+import { Consumers, isMessageType, Messages, type MessageType } from '@junction/contracts';
 import { lastValueFrom, isObservable } from 'rxjs';
 import type { DeliveredMessage, MessageBus, Settlement, SubscriptionHandle } from '../bus/message-bus.port';
 import { complete } from '../bus/settlement';
@@ -70,6 +70,7 @@ export class JunctionServer extends Server implements CustomTransportStrategy {
 
   private patternsByTopic(): Map<string, string[]> {
     const byTopic = new Map<string, string[]>();
+    this.assertMatchesContracts();
     for (const pattern of this.messageHandlers.keys()) {
       if (!isMessageType(pattern)) {
         // Fail at start-up, not at the first message: a typo here would silently consume nothing.
@@ -79,6 +80,27 @@ export class JunctionServer extends Server implements CustomTransportStrategy {
       byTopic.set(topic, [...(byTopic.get(topic) ?? []), pattern]);
     }
     return byTopic;
+  }
+
+  /**
+   * An app's handlers are exactly its entry in the contracts' topology (Consumers): the broker subscription is
+   * declared from there by every app, so a handler missing there would never be delivered to, and a type listed
+   * there without a handler would be dead-lettered as NO_HANDLER. Subscriptions not in the contracts (tests,
+   * tools) go by their handlers alone.
+   */
+  private assertMatchesContracts(): void {
+    const subscription = this.options.subscription;
+    if (!Object.prototype.hasOwnProperty.call(Consumers, subscription)) return;
+    const declared = new Set<string>(Consumers[subscription as keyof typeof Consumers]);
+    const handled = new Set(this.messageHandlers.keys());
+    const unlisted = [...handled].filter((t) => !declared.has(t));
+    const unhandled = [...declared].filter((t) => !handled.has(t));
+    if (unlisted.length > 0 || unhandled.length > 0) {
+      throw new Error(
+        `${subscription}: its @EventPattern handlers and its entry in Consumers (libs/contracts/src/topics/topology.ts) disagree:` +
+          `${unlisted.length > 0 ? ` handled but not listed: ${unlisted.join(', ')};` : ''}${unhandled.length > 0 ? ` listed but not handled: ${unhandled.join(', ')}` : ''}`,
+      );
+    }
   }
 
   private requiredHeader(type: string): string | undefined {

@@ -1,15 +1,19 @@
+import { UNROUTED_SUBSCRIPTION } from '@junction/contracts';
 import {
   assertFits,
   bodyJson,
   type BusHealth,
+  type BusTopology,
   type DeadLetteredMessage,
   type DeliveredMessage,
   type MessageBus,
   type MessageHandler,
   type OutgoingMessage,
   type Settlement,
+  type SubscriptionDeclaration,
   type SubscriptionHandle,
   type SubscriptionSpec,
+  type UnroutedMessages,
 } from '../../bus/message-bus.port';
 import { finalSettlement, settlementForThrown } from '../../bus/settlement';
 import { SessionLanes } from '../session-lanes';
@@ -39,6 +43,11 @@ class MemorySubscription {
     public spec: SubscriptionSpec,
     readonly topic: string,
   ) {}
+
+  /** Declared by a topology, not (yet) consumed: it holds messages, one at a time once a consumer comes. */
+  static declared(declaration: SubscriptionDeclaration): MemorySubscription {
+    return new MemorySubscription({ ...declaration, concurrency: 1 }, declaration.topic);
+  }
 
   accepts(type: string): boolean {
     return this.spec.types.includes(type);
@@ -96,7 +105,7 @@ class MemoryConsumer implements SubscriptionHandle {
     this.inFlight++;
     item.deliveryCount++;
     if (item.sessionId !== undefined) this.lanes.enter(item.sessionId);
-    const delivered = toDelivered(item, this.sub);
+    const delivered = toDelivered(item, this.sub.topic, this.sub.spec.subscription);
     void this.handler(delivered)
       .catch(settlementForThrown)
       .then((settlement) => this.settle(item, delivered, settlement))
@@ -138,14 +147,14 @@ function insertInOrder(queue: QueuedMessage[], item: QueuedMessage): void {
   else queue.splice(at, 0, item);
 }
 
-function toDelivered(item: QueuedMessage, sub: MemorySubscription): DeliveredMessage {
+function toDelivered(item: QueuedMessage, topic: string, subscription: string): DeliveredMessage {
   let body: unknown;
   let parsed = false;
   return {
     messageId: item.messageId,
     type: item.type,
-    topic: sub.topic,
-    subscription: sub.spec.subscription,
+    topic,
+    subscription,
     // Parsed when first read: a delivery its consumer acknowledges unread (see JunctionServer's requiresHeader)
     // costs no JSON.parse.
     get body() {
@@ -173,8 +182,16 @@ function toDelivered(item: QueuedMessage, sub: MemorySubscription): DeliveredMes
  */
 export class MemoryBroker {
   readonly topics = new Map<string, Map<string, MemorySubscription>>();
+  /** Per topic, what no subscription took: `count` is exact, `held` keeps the newest UNROUTED_HELD_MAX. */
+  readonly unrouted = new Map<string, { count: number; held: QueuedMessage[] }>();
   seq = 0;
 }
+
+/**
+ * The brokers hold unrouted messages without bound (an operator watches the count). In memory that bound is the
+ * process's heap, and nothing survives a restart anyway: the oldest go first past this many per topic.
+ */
+export const UNROUTED_HELD_MAX = 10_000;
 
 /**
  * In-process transport with the same semantics as the brokers: fan-out, type filters, explicit settlement,
@@ -210,23 +227,52 @@ export class MemoryTransport implements MessageBus {
     for (const m of messages) {
       // Serialize like a wire would: consumers must never share object identity with producers.
       const rawBody = bodyJson(m.body);
+      const queued = (): QueuedMessage => ({
+        seq: ++this.broker.seq,
+        messageId: m.messageId,
+        type: m.type,
+        rawBody,
+        sessionId: m.sessionId,
+        headers: { ...m.headers },
+        enqueuedAt: new Date(),
+        visibleAt: m.scheduledAt?.getTime() ?? 0,
+        deliveryCount: 0,
+      });
+      let routed = false;
       for (const sub of this.topics.get(m.topic)?.values() ?? []) {
         if (!sub.accepts(m.type)) continue;
-        sub.queue.push({
-          seq: ++this.broker.seq,
-          messageId: m.messageId,
-          type: m.type,
-          rawBody,
-          sessionId: m.sessionId,
-          headers: { ...m.headers },
-          enqueuedAt: new Date(),
-          visibleAt: m.scheduledAt?.getTime() ?? 0,
-          deliveryCount: 0,
-        });
+        sub.queue.push(queued());
         touched.add(sub);
+        routed = true;
       }
+      if (!routed) this.holdUnrouted(m.topic, queued());
     }
     for (const sub of touched) sub.consumer?.pump();
+  }
+
+  async applyTopology(topology: BusTopology): Promise<void> {
+    for (const topic of topology.topics) if (!this.topics.has(topic)) this.topics.set(topic, new Map());
+    for (const declaration of topology.subscriptions) {
+      const subs = this.topicSubscriptions(declaration.topic);
+      const existing = subs.get(declaration.subscription);
+      if (!existing) subs.set(declaration.subscription, MemorySubscription.declared(declaration));
+      // A running consumer keeps its concurrency; the filter and delivery limit are the declaration's.
+      else existing.spec = { ...existing.spec, types: declaration.types, maxDeliveryCount: declaration.maxDeliveryCount };
+    }
+  }
+
+  async peekUnrouted(topic: string, max: number): Promise<UnroutedMessages> {
+    const unrouted = this.broker.unrouted.get(topic);
+    if (!unrouted) return { count: 0, messages: [] };
+    return { count: unrouted.count, messages: unrouted.held.slice(0, max).map((item) => toDelivered(item, topic, UNROUTED_SUBSCRIPTION)) };
+  }
+
+  private holdUnrouted(topic: string, item: QueuedMessage): void {
+    let unrouted = this.broker.unrouted.get(topic);
+    if (!unrouted) this.broker.unrouted.set(topic, (unrouted = { count: 0, held: [] }));
+    unrouted.count++;
+    unrouted.held.push(item);
+    if (unrouted.held.length > UNROUTED_HELD_MAX) unrouted.held.shift();
   }
 
   async subscribe(spec: SubscriptionSpec, handler: MessageHandler): Promise<SubscriptionHandle> {
@@ -253,9 +299,14 @@ export class MemoryTransport implements MessageBus {
     this.consumers.clear();
   }
 
+  private topicSubscriptions(topic: string): Map<string, MemorySubscription> {
+    let subs = this.topics.get(topic);
+    if (!subs) this.topics.set(topic, (subs = new Map()));
+    return subs;
+  }
+
   private ensureSubscription(spec: SubscriptionSpec): MemorySubscription {
-    let subs = this.topics.get(spec.topic);
-    if (!subs) this.topics.set(spec.topic, (subs = new Map()));
+    const subs = this.topicSubscriptions(spec.topic);
     let sub = subs.get(spec.subscription);
     if (!sub) subs.set(spec.subscription, (sub = new MemorySubscription(spec, spec.topic)));
     // Like updating a subscription's rules: the latest declaration wins.

@@ -43,6 +43,12 @@ export const WAIT_QUEUE_REDECLARE_MS = 60_000;
 
 export const names = {
   exchange: (topic: string) => topic,
+  /**
+   * The topic exchange's alternate exchange (fanout) and the classic queue bound to it: whatever no binding of
+   * the topic takes lands there, held, instead of being dropped by the broker.
+   */
+  unroutedExchange: (topic: string) => `${topic}.unrouted`,
+  unroutedQueue: (topic: string) => `${topic}.unrouted`,
   queue: (topic: string, subscription: string) => `${topic}.${subscription}`,
   deadLetterQueue: (topic: string, subscription: string) => `${topic}.${subscription}.dlq`,
   /** Remembers which types are bound, so a subscription that drops a type can unbind it. */

@@ -1,5 +1,5 @@
 import type { Channel, ChannelModel, ConfirmChannel } from 'amqplib';
-import type { SubscriptionSpec } from '../../bus/message-bus.port';
+import type { SubscriptionDeclaration } from '../../bus/message-bus.port';
 import { confirmPublish } from './rabbitmq.publish';
 import { names, RabbitHeaders, WAIT_QUEUE_IDLE_MARGIN_MS, WAIT_QUEUE_REDECLARE_MS } from './rabbitmq.names';
 import type { RabbitMqLogger } from './rabbitmq.options';
@@ -27,12 +27,43 @@ export class RabbitMqTopology {
     this.waitDeclaredAt.clear();
   }
 
-  async ensureExchange(model: ChannelModel, topic: string): Promise<void> {
+  /**
+   * The topic's headers exchange, with its alternate exchange and unrouted queue declared first, so that no
+   * message published to the topic is ever dropped for want of a binding.
+   *
+   * Exchange arguments are immutable: an exchange declared before unrouted holding existed answers 406. With
+   * `migrate` (applyTopology, which re-binds every subscription of the topology right after) it is deleted and
+   * declared again; queues and their messages are untouched, only bindings go. Otherwise (a publish) it is used as
+   * it is, with a warning, until the next applyTopology.
+   */
+  async ensureExchange(model: ChannelModel, topic: string, options: { migrate?: boolean } = {}): Promise<void> {
     const exchange = names.exchange(topic);
     if (this.exchanges.has(exchange)) return;
-    await withChannel(model, (ch) => ch.assertExchange(exchange, 'headers', { durable: true }));
+    const alternate = names.unroutedExchange(topic);
+    const unrouted = names.unroutedQueue(topic);
+    await withChannel(model, async (ch) => {
+      await ch.assertExchange(alternate, 'fanout', { durable: true });
+      // Classic, like the DLQs: peeking requeues with nack, and classic queues keep a requeued message's place.
+      await ch.assertQueue(unrouted, { durable: true });
+      await ch.bindQueue(unrouted, alternate, '');
+    });
+    const declare = () => withChannel(model, (ch) => ch.assertExchange(exchange, 'headers', { durable: true, alternateExchange: alternate }));
+    try {
+      await declare();
+    } catch (error) {
+      if ((error as { code?: number }).code !== 406) throw error;
+      if (!options.migrate) {
+        this.logger.warn(`rabbitmq: exchange ${exchange} predates unrouted holding (no alternate exchange); run \`junction topology apply\` or restart an app`);
+        this.exchanges.add(exchange);
+        return;
+      }
+      this.logger.warn(`rabbitmq: exchange ${exchange} has no alternate exchange: declaring it again with ${alternate} (its bindings are re-created next)`);
+      await withChannel(model, (ch) => ch.deleteExchange(exchange));
+      await declare();
+    }
     this.exchanges.add(exchange);
-    this.declaredExchanges.add(exchange);
+    for (const name of [exchange, alternate]) this.declaredExchanges.add(name);
+    this.declaredQueues.add(unrouted);
   }
 
   /**
@@ -40,7 +71,7 @@ export class RabbitMqTopology {
    * filter). Types dropped since the last declaration are unbound: AMQP cannot list bindings, so the bound
    * set is remembered in a one-message queue beside the subscription.
    */
-  async ensureSubscription(model: ChannelModel, spec: SubscriptionSpec): Promise<void> {
+  async ensureSubscription(model: ChannelModel, spec: SubscriptionDeclaration): Promise<void> {
     const exchange = names.exchange(spec.topic);
     const queue = names.queue(spec.topic, spec.subscription);
     const dlq = names.deadLetterQueue(spec.topic, spec.subscription);

@@ -2,14 +2,18 @@ import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import {
   assertFits,
   type BusHealth,
+  type BusTopology,
   type DeadLetteredMessage,
   type MessageBus,
   type MessageHandler,
   type OutgoingMessage,
   type SubscriptionHandle,
   type SubscriptionSpec,
+  type UnroutedMessages,
 } from '../../bus/message-bus.port';
-import { decodeDeadLetter, encodeOutgoing, type EncodedMessage } from './rabbitmq.codec';
+import { UNROUTED_SUBSCRIPTION } from '@junction/contracts';
+import type { GetMessage } from 'amqplib';
+import { decodeDeadLetter, decodeDelivery, encodeOutgoing, type EncodedMessage } from './rabbitmq.codec';
 import { RabbitMqConsumer } from './rabbitmq.consumer';
 import { delayBucket, names } from './rabbitmq.names';
 import { silentLogger, type RabbitMqLogger, type RabbitMqTransportOptions } from './rabbitmq.options';
@@ -92,27 +96,45 @@ export class RabbitMqTransport implements MessageBus {
     return consumer;
   }
 
+  /** Exchanges (each with its unrouted holding), then every subscription's queue, DLQ and bindings. */
+  async applyTopology(topology: BusTopology): Promise<void> {
+    const live = this.requireLive();
+    for (const topic of topology.topics) await this.topology.ensureExchange(live.model, topic, { migrate: true });
+    for (const declaration of topology.subscriptions) await this.topology.ensureSubscription(live.model, declaration);
+  }
+
+  async peekDeadLetters(topic: string, subscription: string, max: number): Promise<DeadLetteredMessage[]> {
+    const queue = names.queue(topic, subscription);
+    const found = await this.peekQueue(names.deadLetterQueue(topic, subscription), max);
+    return (found?.messages ?? []).map((msg) => decodeDeadLetter(msg, topic, subscription, queue));
+  }
+
+  async peekUnrouted(topic: string, max: number): Promise<UnroutedMessages> {
+    const found = await this.peekQueue(names.unroutedQueue(topic), max);
+    return { count: found?.count ?? 0, messages: (found?.messages ?? []).map((msg) => decodeDelivery(msg, topic, UNROUTED_SUBSCRIPTION)) };
+  }
+
   /**
    * Oldest first, without removing: takes up to `max` messages un-acked on a channel of its own, then
    * returns them all (classic queues put them back in their place). Concurrent peeks see fewer messages.
+   * Undefined when the queue does not exist (never declared).
    */
-  async peekDeadLetters(topic: string, subscription: string, max: number): Promise<DeadLetteredMessage[]> {
+  private async peekQueue(queue: string, max: number): Promise<{ count: number; messages: GetMessage[] } | undefined> {
     const live = this.requireLive();
-    const queue = names.queue(topic, subscription);
-    const dlq = names.deadLetterQueue(topic, subscription);
     try {
       return await withChannel(live.model, async (ch) => {
-        const taken = [];
+        const { messageCount } = await ch.checkQueue(queue);
+        const taken: GetMessage[] = [];
         while (taken.length < max) {
-          const msg = await ch.get(dlq, { noAck: false });
+          const msg = await ch.get(queue, { noAck: false });
           if (msg === false) break;
           taken.push(msg);
         }
         if (taken.length > 0) ch.nack(taken[taken.length - 1]!, true, true);
-        return taken.map((msg) => decodeDeadLetter(msg, topic, subscription, queue));
+        return { count: Math.max(messageCount, taken.length), messages: taken };
       });
     } catch (error) {
-      if ((error as { code?: number }).code === 404) return []; // never subscribed: no DLQ yet
+      if ((error as { code?: number }).code === 404) return undefined;
       throw error;
     }
   }

@@ -222,16 +222,30 @@ export function receivedMessage(over: Partial<ServiceBusReceivedMessage> & { rea
 export class FakeAdmin implements ServiceBusAdmin {
   readonly calls: string[] = [];
   readonly topics = new Set<string>();
+  readonly topicOptions = new Map<string, Parameters<ServiceBusAdmin['createTopic']>[1]>();
   readonly subscriptions = new Map<string, { props: SubscriptionProperties; rules: Map<string, RuleProperties> }>();
+  /** What getSubscriptionRuntimeProperties answers, per `topic/subscription`. */
+  readonly activeMessageCounts = new Map<string, number>();
 
   async topicExists(topic: string): Promise<boolean> {
     return this.topics.has(topic);
   }
 
-  async createTopic(topic: string): Promise<never> {
+  async createTopic(topic: string, options?: Parameters<ServiceBusAdmin['createTopic']>[1]): Promise<never> {
     this.calls.push(`createTopic:${topic}`);
     this.topics.add(topic);
+    this.topicOptions.set(topic, options);
     return {} as never;
+  }
+
+  async getTopic(topic: string): Promise<never> {
+    if (!this.topics.has(topic)) throw Object.assign(new Error('not found'), { statusCode: 404 });
+    return { name: topic, requiresDuplicateDetection: false, ...this.topicOptions.get(topic) } as never;
+  }
+
+  async getSubscriptionRuntimeProperties(topic: string, subscription: string): Promise<never> {
+    this.sub(topic, subscription);
+    return { topicName: topic, subscriptionName: subscription, activeMessageCount: this.activeMessageCounts.get(`${topic}/${subscription}`) ?? 0 } as never;
   }
 
   async subscriptionExists(topic: string, subscription: string): Promise<boolean> {

@@ -9,15 +9,18 @@ import {
 import {
   assertFits,
   type BusHealth,
+  type BusTopology,
   type DeadLetteredMessage,
   type MessageBus,
   type MessageHandler,
   type OutgoingMessage,
   type SubscriptionHandle,
   type SubscriptionSpec,
+  type UnroutedMessages,
 } from '../../bus/message-bus.port';
+import { UNROUTED_SUBSCRIPTION } from '@junction/contracts';
 import { ServiceBusConsumer } from './servicebus.consumer';
-import { toDeadLettered, toServiceBusMessage } from './servicebus.mapper';
+import { toDeadLettered, toDelivered, toServiceBusMessage } from './servicebus.mapper';
 import { ServiceBusProvisioner, type ServiceBusAdmin } from './servicebus.provisioner';
 import { groupForBatches, sendInBatches } from './servicebus.publisher';
 
@@ -114,8 +117,29 @@ export class ServiceBusTransport implements MessageBus {
     return consumer;
   }
 
+  /**
+   * Provisions the whole topology with the admin client (topics with duplicate detection, subscriptions, rules,
+   * each topic's unrouted catch-all). Without provisioning (the emulator, or a key without the Manage claim) the
+   * entities must exist already: the emulator's config.json is generated from the same topology.
+   */
+  async applyTopology(topology: BusTopology): Promise<void> {
+    if (!this.provision) return;
+    await this.admin().ensureTopology(topology);
+  }
+
   async peekDeadLetters(topic: string, subscription: string, max: number): Promise<DeadLetteredMessage[]> {
-    const receiver = this.sb().createReceiver(topic, subscription, { subQueueType: 'deadLetter', skipParsingBodyAsJson: true });
+    return (await this.peek(topic, subscription, max, 'deadLetter')).map((m) => toDeadLettered(m, topic, subscription));
+  }
+
+  /** The count comes from the admin client; without provisioning rights, it is what a peek of `max` found. */
+  async peekUnrouted(topic: string, max: number): Promise<UnroutedMessages> {
+    const found = await this.peek(topic, UNROUTED_SUBSCRIPTION, max);
+    const count = this.provision ? await this.admin().activeMessageCount(topic, UNROUTED_SUBSCRIPTION) : found.length;
+    return { count: Math.max(count, found.length), messages: found.map((m) => toDelivered(m, topic, UNROUTED_SUBSCRIPTION)) };
+  }
+
+  private async peek(topic: string, subscription: string, max: number, subQueueType?: 'deadLetter'): Promise<ServiceBusReceivedMessage[]> {
+    const receiver = this.sb().createReceiver(topic, subscription, { subQueueType, skipParsingBodyAsJson: true });
     try {
       // One peek may return fewer than asked although more exist; the receiver's cursor moves on.
       const found: ServiceBusReceivedMessage[] = [];
@@ -124,7 +148,7 @@ export class ServiceBusTransport implements MessageBus {
         if (page.length === 0) break;
         found.push(...page);
       }
-      return found.map((m) => toDeadLettered(m, topic, subscription));
+      return found;
     } finally {
       await receiver.close();
     }
@@ -178,6 +202,7 @@ export class ServiceBusTransport implements MessageBus {
   private admin(): ServiceBusProvisioner {
     this.provisioner ??= new ServiceBusProvisioner(
       this.options.adminClient ?? new ServiceBusAdministrationClient(this.options.connectionString),
+      this.logger,
     );
     return this.provisioner;
   }

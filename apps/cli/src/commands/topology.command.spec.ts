@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createMessage } from '@junction/contracts';
+import { toOutgoing } from '@junction/messaging';
+import { fakeRuntime, run } from '../cli.test-kit';
+
+describe('junction CLI: topology', () => {
+  it('show lists every topic with its subscriptions and types, and the unrouted holding of each', async () => {
+    const { code, stdout } = await run(['topology', 'show', '--json']);
+    expect(code).toBe(0);
+    const topology = JSON.parse(stdout) as { topics: string[]; subscriptions: Array<{ topic: string; subscription: string; types: string[]; maxDeliveryCount: number }> };
+    expect(topology.topics).toEqual(expect.arrayContaining(['erp.commands', 'webhooks.received', 'integration.calls']));
+    expect(topology.subscriptions).toEqual(
+      expect.arrayContaining([
+        { topic: 'erp.commands', subscription: 'erp-worker', types: ['erp.customer.create'], maxDeliveryCount: 10 },
+        { topic: 'webhooks.received', subscription: 'webhook-ingress', types: ['webhooks.received'], maxDeliveryCount: 10 },
+      ]),
+    );
+  });
+
+  it('apply declares the topology on the bus: a routed command nobody consumes is then held and counted by status', async () => {
+    const fake = fakeRuntime();
+    expect((await run(['topology', 'apply'], { fake, env: { BUS: 'rabbitmq', RABBITMQ_URL: 'amqp://x' } })).code).toBe(0);
+    const order = createMessage('erp.sales-order.create', salesOrder(), { tenantId: 't1' });
+    await fake.bus.publish([toOutgoing(order)]);
+
+    const { code, stdout } = await run(['topology', 'status'], { fake, env: { BUS: 'rabbitmq', RABBITMQ_URL: 'amqp://x' } });
+    expect(code).toBe(0);
+    expect(stdout).toContain('erp.commands: 1 unrouted');
+    expect(stdout).toContain(`${order.id}  erp.sales-order.create`);
+  });
+
+  it('apply refuses the in-memory bus with a configuration error (it lives inside the running Junction)', async () => {
+    const { runtime } = fakeRuntime();
+    const { openBus } = await import('./topology.command');
+    (runtime.bus as jest.Mock).mockImplementation(() => openBus({ BUS: 'memory' } as never));
+    const result = await run(['topology', 'apply'], { fake: { ...fakeRuntime(), runtime } });
+    expect(result.code).toBe(78);
+    expect(result.stderr).toContain('junction: BUS_REQUIRED: BUS=memory');
+  });
+
+  it('emulator-config prints exactly deploy/servicebus-emulator/config.json (regenerate the file when this fails)', async () => {
+    const { code, stdout } = await run(['topology', 'emulator-config', '--json']);
+    expect(code).toBe(0);
+    const committed = JSON.parse(readFileSync(join(__dirname, '../../../../deploy/servicebus-emulator/config.json'), 'utf8'));
+    expect(JSON.parse(stdout)).toEqual(committed);
+  });
+});
+
+function salesOrder() {
+  return {
+    externalRef: 'shopify:1001',
+    customerName: 'Acme GmbH',
+    transactionDate: '2026-12-02',
+    deliveryDate: '2026-12-09',
+    currency: 'EUR',
+    items: [{ itemCode: 'SKU-1', qty: 1, rate: 10 }],
+  };
+}
