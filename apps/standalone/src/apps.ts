@@ -7,7 +7,7 @@ import { redditAnalyzer } from '../../reddit-analyzer/src/app.definition';
 import { webhookIngress } from '../../webhook-ingress/src/app.definition';
 
 /**
- * The seven apps, consumers first: subscriptions exist before the HTTP edge accepts the first command
- * (on the memory bus a message published to a topic without subscriptions reaches nobody, as on a broker).
+ * The seven apps, consumers first, so that the edge answers only once every consumer runs. Subscriptions do not
+ * depend on this order: every app declares the whole topology at start (startApp → applyTopology).
  */
 export const standaloneApps = [erpWorker, crmWorker, linkedinWorker, redditAnalyzer, metricsAggregator, batchScheduler, webhookIngress] as const;

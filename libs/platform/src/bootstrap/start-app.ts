@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { Logger, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createBus, JunctionServer, MESSAGE_BUS, MessagingModule, OutboxRelay, deadLetterMirror, type BusSettings, type MessageBus } from '@junction/messaging';
+import { busTopology, createBus, JunctionServer, MESSAGE_BUS, MessagingModule, OutboxRelay, deadLetterMirror, type BusSettings, type MessageBus } from '@junction/messaging';
 import { DeadLetterRepository, PersistenceModule, PrismaService } from '@junction/persistence';
 import { createLogger, enterLogContext, HealthModule, PinoNestLogger, type ReadinessCheck } from '@junction/telemetry';
 import type { BaseEnv } from '../config/base-env';
@@ -29,6 +29,11 @@ export async function startApp<E extends BaseEnv>(definition: AppDefinition<E>, 
   // The broker shows this name in its connection list: which app, which process.
   const bus = options.bus ?? createBus(busSettings(env, `${definition.name}@${hostname()}:${process.pid}`), new Logger('MessageBus'));
   if (!env.DATABASE_URL) throw new Error('DATABASE_URL is required');
+  // The whole topology, by whichever app starts first, before this app's relay publishes or its consumers start:
+  // a command published before its worker ever ran waits in the worker's queue, and a type nothing takes is held
+  // in its topic's unrouted queue. Declared by every app (idempotent), so no start order is required.
+  await bus.connect();
+  await bus.applyTopology(busTopology(env.MAX_DELIVERY_COUNT));
 
   @Module({
     imports: [

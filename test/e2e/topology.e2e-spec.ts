@@ -1,0 +1,74 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { connect } from 'amqplib';
+import { createMessage } from '@junction/contracts';
+import { ErpNextSandbox } from '@junction/connectors/erpnext';
+import { formatKeyEntry } from '@junction/security';
+import { RabbitMqTransport, toOutgoing } from '@junction/messaging';
+import { createTestDatabase, rabbitMqReachable, startAppProcess, testRabbitMqUrl, waitUntil, type AppProcess, type TestDatabase } from '@junction/testing';
+
+/**
+ * Finding 1 of the delivery review, as an operator meets it on a fresh RabbitMQ: the producer's app starts before
+ * the worker ever ran, and a command type that nothing handles is published. Before topology-as-code the worker's
+ * queue did not exist yet (only a consumer declared it) and both messages were dropped by the broker.
+ */
+const describeIfBroker = rabbitMqReachable('the topology end-to-end test') ? describe : describe.skip;
+
+describeIfBroker('topology: nothing published on a fresh broker is lost, whoever starts first', () => {
+  const run = randomUUID().slice(0, 8);
+  const sandbox = new ErpNextSandbox({ apiKey: 'topo-key', apiSecret: 'topo-secret-value' });
+  // A producer that declares nothing itself, like another system publishing to the topic.
+  const producer = new RabbitMqTransport({ url: testRabbitMqUrl, connectionName: `e2e-topology-${run}` });
+  let db: TestDatabase;
+  let ingress: AppProcess | undefined;
+  let worker: AppProcess | undefined;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'ignore' });
+    // A fresh deployment: erp.commands and every queue bound to it are gone (other suites share this broker).
+    const admin = await connect(testRabbitMqUrl);
+    const ch = await admin.createChannel();
+    for (const queue of ['erp.commands.erp-worker', 'erp.commands.erp-worker.dlq', 'erp.commands.erp-worker.types', 'erp.commands.unrouted']) await ch.deleteQueue(queue);
+    await ch.deleteExchange('erp.commands');
+    await admin.close();
+
+    db = await createTestDatabase();
+    const { url: erpUrl } = await sandbox.start();
+    env = { BUS: 'rabbitmq', RABBITMQ_URL: testRabbitMqUrl, DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', MAX_DELIVERY_COUNT: '3', ERPNEXT_URL: erpUrl, ERPNEXT_API_KEY: 'topo-key', ERPNEXT_API_SECRET: 'topo-secret-value' };
+    await producer.connect();
+  }, 90_000);
+
+  afterAll(async () => {
+    const codes = await Promise.all([worker?.stop(), ingress?.stop()]);
+    await producer.close();
+    await sandbox.stop();
+    await db?.drop();
+    expect(codes).toEqual([0, 0]);
+  }, 60_000);
+
+  it('a command published before its worker ever started waits for it; a type nothing handles is held as unrouted, counted and listed', async () => {
+    ingress = await startAppProcess('dist/apps/webhook-ingress/main.js', { ...env, JUNCTION_KEK: formatKeyEntry('topo-1', randomBytes(32)) });
+
+    const customerName = `Early ${run}`;
+    const create = createMessage('erp.customer.create', { customerName, customerType: 'Company' }, { tenantId: 'e2e' });
+    const order = createMessage(
+      'erp.sales-order.create',
+      { externalRef: `shopify:${run}`, customerName, transactionDate: '2026-12-02', deliveryDate: '2026-12-09', currency: 'EUR', items: [{ itemCode: 'SKU-1', qty: 1, rate: 10 }] },
+      { tenantId: 'e2e' },
+    );
+    await producer.publish([toOutgoing(create), toOutgoing(order)]);
+
+    worker = await startAppProcess('dist/apps/erp-worker/main.js', env);
+    await waitUntil(() => sandbox.ledger.some((l) => l.doctype === 'Customer' && l.name === customerName), 20_000, 'the early command handled once the worker started');
+
+    const status = JSON.parse(
+      execFileSync(process.execPath, ['dist/apps/cli/main.js', 'topology', 'status', '--json'], { env: { ...process.env, ...env }, encoding: 'utf8' }),
+    ) as { transport: string; topics: Array<{ topic: string; unrouted: number; oldest: Array<{ id: string; type: string }> }> };
+    expect(status.transport).toBe('rabbitmq');
+    expect(status.topics.find((t) => t.topic === 'erp.commands')).toMatchObject({ unrouted: 1, oldest: [{ id: order.id, type: 'erp.sales-order.create' }] });
+    // Held, not dead-lettered and not handed to the worker.
+    expect(await db.prisma.deadLetter.count({ where: { messageId: order.id } })).toBe(0);
+    expect(worker.output()).not.toContain(order.id);
+  });
+});
