@@ -4,21 +4,30 @@ export const testRabbitMqUrl = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@1
 
 /**
  * Jest decides what to skip while collecting tests, before any async hook runs: probe the broker
- * synchronously in a child process (connect, close, exit code). When it is not there, say so loudly; the
- * suite is then counted as skipped, never silently passed.
+ * synchronously in a child process (connect, close, exit code). When it is not there on a developer's machine,
+ * say so loudly; the suite is then counted as skipped, never silently passed. In CI (`CI=true`) a missing broker
+ * is a failure: the broker, webhook, crash, distributed and outage proofs must not go green by being skipped.
  */
-export function rabbitMqReachable(suite: string, url = testRabbitMqUrl): boolean {
+export function rabbitMqReachable(suite: string, url = testRabbitMqUrl, ci = isCi()): boolean {
   const probe = `require(${JSON.stringify(require.resolve('amqplib'))}).connect(process.argv[1]).then((c) => c.close()).then(() => process.exit(0), () => process.exit(1))`;
   try {
     execFileSync(process.execPath, ['-e', probe, url], { timeout: 5_000, stdio: 'ignore' });
     return true;
   } catch {
+    const where = url.replace(/\/\/[^@]*@/, '//***@');
+    if (ci) throw new Error(`RabbitMQ is NOT reachable at ${where}: in CI (CI=true) ${suite} must run, not be skipped. Start the broker (rabbitmq-server -detached) or set RABBITMQ_URL.`);
     console.warn(
-      `\n!!! RabbitMQ is NOT reachable at ${url.replace(/\/\/[^@]*@/, '//***@')}: ${suite} is SKIPPED.\n` +
-        '!!! Start it with `rabbitmq-server -detached` (or set RABBITMQ_URL to a running broker).\n',
+      `\n!!! RabbitMQ is NOT reachable at ${where}: ${suite} is SKIPPED.\n` +
+        '!!! Start it with `rabbitmq-server -detached` (or set RABBITMQ_URL to a running broker). In CI (CI=true) this fails instead.\n',
     );
     return false;
   }
+}
+
+/** CI providers set CI=true (GitHub Actions, GitLab, .ci/run); `CI=0`/`false` or unset is a developer's machine. */
+function isCi(): boolean {
+  const ci = process.env.CI?.toLowerCase();
+  return ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false';
 }
 
 /** rabbitmqctl can force-close one connection (as a broker restart does) only on the broker's own machine. */
