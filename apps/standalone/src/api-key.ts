@@ -14,8 +14,9 @@ const NAME = 'standalone';
 
 /**
  * The key the banner prints: JUNCTION_API_KEY, else a fresh `jk_` key. A `jk_` key is registered (ensure: insert,
- * or bring name, scopes and hash up to date) so the same key works for POST /commands and the admin API. A key in
- * another format still works for /commands (webhook-ingress compares it with JUNCTION_API_KEY) but not for admin.
+ * or bring name, scopes and hash up to date) so the same key works for POST /commands and the admin API; both
+ * look it up in api_key on every request, so revoking it cuts it off everywhere. A key in another format still
+ * works for /commands (webhook-ingress compares it with JUNCTION_API_KEY, for TENANT_ID) but not for admin.
  * A generated key replaces the one the previous start generated (revoked), so restarts do not pile up admin keys.
  */
 export async function standaloneApiKey(databaseUrl: string, tenantId: string, configured: string | undefined): Promise<StandaloneApiKey> {
@@ -29,7 +30,7 @@ export async function standaloneApiKey(databaseUrl: string, tenantId: string, co
   try {
     const view = await apiKeys.ensure(ctx, { key, name: NAME, scopes: ['admin', 'commands'] });
     // ensure never resurrects a revoked key: say so rather than print a key the admin API refuses.
-    if (view.revokedAt) return { key, admin: false, warning: `JUNCTION_API_KEY (id ${view.id}) is revoked: the admin API refuses it; unset JUNCTION_API_KEY to get a new key` };
+    if (view.revokedAt) return { key, admin: false, warning: `JUNCTION_API_KEY (id ${view.id}) is revoked: POST /commands and the admin API refuse it; unset JUNCTION_API_KEY to get a new key` };
     if (!configured) {
       for (const previous of await apiKeys.list(ctx)) {
         if (previous.name === NAME && previous.id !== view.id && !previous.revokedAt) await apiKeys.revoke(ctx, previous.id);
@@ -37,7 +38,8 @@ export async function standaloneApiKey(databaseUrl: string, tenantId: string, co
     }
     return { key, admin: true };
   } catch (error: unknown) {
-    // API_KEY_EXISTS: the key's id belongs to another tenant (TENANT_ID changed). /commands still takes the key.
+    // API_KEY_EXISTS: the key's id belongs to another tenant (TENANT_ID changed). Its scopes and tenant stay as
+    // stored: /commands takes it only if it has the commands scope, and then for its own tenant.
     if (error instanceof ApiKeyError) return { key, admin: false, warning: `JUNCTION_API_KEY cannot be used for the admin API: ${error.message}` };
     throw error;
   } finally {

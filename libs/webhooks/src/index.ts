@@ -10,7 +10,7 @@ export { endpointCreateSchema, endpointUpdateSchema, secretAddSchema } from './e
 export type { EndpointCreateInput, EndpointUpdateInput, SecretAddInput } from './endpoints/endpoint.schemas';
 export { ApiKeyService } from './api-keys/api-key.service';
 export { ApiKeyError, ApiKeyScopes, apiKeyCreateSchema } from './api-keys/api-key.types';
-export type { ApiKeyCreateInput, ApiKeyErrorCode, ApiKeyScope, ApiKeyView, AuthenticatedApiKey } from './api-keys/api-key.types';
+export type { ApiKeyCreateInput, ApiKeyErrorCode, ApiKeyScope, ApiKeyVerification, ApiKeyView, AuthenticatedApiKey } from './api-keys/api-key.types';
 
 // Routing: received webhooks → commands (webhook-ingress's router, the admin API's route validation)
 export { compileRoutes } from './routing/compile-routes';

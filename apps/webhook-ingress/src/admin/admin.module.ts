@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ApiKeyService, WebhookEndpointService } from '@junction/webhooks';
-import { AdminApiKeyGuard } from './admin-api-key.guard';
+import { ApiKeyGuard } from '../auth/api-key.guard';
 import { EndpointErrorInterceptor } from './endpoint-error.interceptor';
 import { WebhookEndpointsController } from './webhook-endpoints.controller';
 
@@ -10,6 +10,6 @@ import { WebhookEndpointsController } from './webhook-endpoints.controller';
  */
 @Module({
   controllers: [WebhookEndpointsController],
-  providers: [WebhookEndpointService, ApiKeyService, AdminApiKeyGuard, EndpointErrorInterceptor],
+  providers: [WebhookEndpointService, ApiKeyService, ApiKeyGuard, EndpointErrorInterceptor],
 })
 export class AdminModule {}

@@ -59,13 +59,15 @@ describe('admin API /admin/webhook-endpoints (Fastify, real Postgres)', () => {
     await db.prisma.credential.deleteMany();
   });
 
-  it('answers 401 UNAUTHORIZED without a key, with a wrong, malformed or commands-only key, and with a Basic header', async () => {
+  it('answers 401 UNAUTHORIZED without a key, with a wrong or malformed key, and with a Basic header; 403 INSUFFICIENT_SCOPE to a commands-only key', async () => {
     const wrong = `${keyA.slice(0, -2)}xx`;
-    for (const headers of [undefined, wrong, 'not-a-key', commandsOnly]) {
+    for (const headers of [undefined, wrong, 'not-a-key']) {
       expect(await call('GET', '/admin/webhook-endpoints', headers)).toMatchObject({ status: 401, body: { code: 'UNAUTHORIZED' } });
     }
     expect((await send('GET', '/admin/webhook-endpoints', { authorization: `Basic ${keyA}` })).status).toBe(401);
     expect(await call('POST', '/admin/webhook-endpoints', wrong, stripe)).toMatchObject({ status: 401 });
+    expect(await call('GET', '/admin/webhook-endpoints', commandsOnly)).toMatchObject({ status: 403, body: { code: 'INSUFFICIENT_SCOPE' } });
+    expect(await call('POST', '/admin/webhook-endpoints', commandsOnly, stripe)).toMatchObject({ status: 403 });
     expect(await db.prisma.webhookEndpoint.count()).toBe(0);
   });
 

@@ -1,22 +1,18 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ApiKeyService } from '@junction/webhooks';
+import { ApiKeyGuard, PLAIN_API_KEY, plainApiKey } from '../auth/api-key.guard';
 import type { IngressEnv } from '../config/env';
-import { ApiKeyGuard } from './api-key.guard';
 import { CommandsController } from './commands.controller';
-import { COMMANDS_API_KEY, COMMANDS_TENANT } from './commands.tokens';
 import { AcceptCommandHandler } from './usecases/accept-command/accept-command.handler';
 
+/** POST /commands: API keys with the commands scope (stored `jk_…` keys, or a plain JUNCTION_API_KEY for TENANT_ID). */
 @Module({})
 export class CommandsModule {
   static forRoot(env: IngressEnv): DynamicModule {
     return {
       module: CommandsModule,
       controllers: [CommandsController],
-      providers: [
-        AcceptCommandHandler,
-        ApiKeyGuard,
-        { provide: COMMANDS_API_KEY, useValue: env.JUNCTION_API_KEY ?? null },
-        { provide: COMMANDS_TENANT, useValue: env.TENANT_ID },
-      ],
+      providers: [AcceptCommandHandler, ApiKeyService, ApiKeyGuard, { provide: PLAIN_API_KEY, useValue: plainApiKey(env.JUNCTION_API_KEY, env.TENANT_ID) }],
     };
   }
 }

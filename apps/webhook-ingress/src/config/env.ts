@@ -6,7 +6,11 @@ const KEK_FORMAT = '"<id>:<base64 of 32 bytes>[,<id>:<base64>…]"';
 
 export const ingressEnvSchema = baseEnvSchema
   .extend({
-    /** Bearer key for POST /commands. Unset: the endpoint answers 403 COMMANDS_DISABLED. */
+    /**
+     * A `jk_…` key: only a hint for the standalone banner, checked like any stored key (api_key), so revoking it
+     * works. Any other value: a plain Bearer key for POST /commands, acting for TENANT_ID (no scopes, no revocation
+     * short of removing it). Unset: /commands takes stored keys with the commands scope only.
+     */
     JUNCTION_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
     /**
      * Key-encryption keys for webhook secrets at rest: `<id>:<base64 32 bytes>[,<id>:<base64>…]`, the first one

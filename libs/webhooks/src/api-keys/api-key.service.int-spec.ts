@@ -54,12 +54,16 @@ describe('ApiKeyService (real Postgres)', () => {
     const { key, view } = await service.create(A, { name: 'ops', scopes: ['admin'] });
     expect(await service.authenticate(key, 'admin')).toEqual({ id: view.id, tenantId: 'tenant-a', scopes: ['admin'] });
     expect(await service.authenticate(key, 'commands')).toBeNull();
+    // Only the holder of a valid key learns that it lacks the scope (403 rather than 401 at the HTTP edge).
+    expect(await service.verify(key, 'commands')).toEqual({ ok: false, reason: 'MISSING_SCOPE' });
     const altered = key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A');
     expect(await service.authenticate(altered, 'admin')).toBeNull();
     expect(await service.authenticate('not a key', 'admin')).toBeNull();
     expect(await service.authenticate(generateApiKey().key, 'admin')).toBeNull();
+    expect(await service.verify(altered, 'commands')).toEqual({ ok: false, reason: 'INVALID_KEY' });
     await service.revoke(A, view.id);
     expect(await service.authenticate(key, 'admin')).toBeNull();
+    expect(await service.verify(key, 'commands')).toEqual({ ok: false, reason: 'INVALID_KEY' });
   });
 
   it('records lastUsedAt at most once a minute', async () => {

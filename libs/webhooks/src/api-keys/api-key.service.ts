@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { type ApiKey, ApiKeyRepository, AuditEventRepository, type NewAuditEvent, PrismaService, type Tx } from '@junction/persistence';
 import { apiKeyMatches, generateApiKey, hashApiKey, parseApiKey } from '@junction/security';
 import type { ActorContext } from '../endpoints/endpoint.types';
-import { type ApiKeyCreateInput, apiKeyCreateSchema, ApiKeyError, type ApiKeyScope, type ApiKeyView, type AuthenticatedApiKey } from './api-key.types';
+import { type ApiKeyCreateInput, apiKeyCreateSchema, ApiKeyError, type ApiKeyScope, type ApiKeyVerification, type ApiKeyView, type AuthenticatedApiKey } from './api-key.types';
 
 /** lastUsedAt is a hint for operators, not an access log: one write a minute per key at most. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -76,10 +76,21 @@ export class ApiKeyService {
 
   /** Null for a malformed, unknown, wrong, revoked or out-of-scope key: the caller answers 401 without saying which. */
   async authenticate(presented: string, scope: ApiKeyScope): Promise<AuthenticatedApiKey | null> {
+    const verified = await this.verify(presented, scope);
+    return verified.ok ? verified.key : null;
+  }
+
+  /**
+   * Like `authenticate`, but says whether a refused key is not a key at all (malformed, unknown, wrong, revoked:
+   * INVALID_KEY) or a valid key without `scope` (MISSING_SCOPE). Only a caller holding a valid key learns the
+   * difference, so it reveals nothing about which keys exist. lastUsedAt records only uses that were allowed.
+   */
+  async verify(presented: string, scope: ApiKeyScope): Promise<ApiKeyVerification> {
     const parsed = parseApiKey(presented);
-    if (!parsed) return null;
+    if (!parsed) return { ok: false, reason: 'INVALID_KEY' };
     const row = await this.apiKeys.findById(parsed.id);
-    if (!row || !apiKeyMatches(presented, row.hash) || row.revokedAt !== null || !row.scopes.includes(scope)) return null;
+    if (!row || !apiKeyMatches(presented, row.hash) || row.revokedAt !== null) return { ok: false, reason: 'INVALID_KEY' };
+    if (!row.scopes.includes(scope)) return { ok: false, reason: 'MISSING_SCOPE' };
     const now = new Date();
     if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) {
       try {
@@ -89,7 +100,7 @@ export class ApiKeyService {
         this.logger.warn({ message: 'could not record the API key use', apiKeyId: row.id, error: (error as Error).message });
       }
     }
-    return { id: row.id, tenantId: row.tenantId, scopes: row.scopes as ApiKeyScope[] };
+    return { ok: true, key: { id: row.id, tenantId: row.tenantId, scopes: row.scopes as ApiKeyScope[] } };
   }
 
   private record(tx: Tx, ctx: ActorContext, action: string, subject: string, detail: NewAuditEvent['detail']): Promise<void> {

@@ -32,6 +32,9 @@ export interface AuthenticatedApiKey {
   scopes: ApiKeyScope[];
 }
 
+/** What `ApiKeyService.verify` found: a key allowed for the scope, or why not (see there). */
+export type ApiKeyVerification = { ok: true; key: AuthenticatedApiKey } | { ok: false; reason: 'INVALID_KEY' | 'MISSING_SCOPE' };
+
 export type ApiKeyErrorCode = 'API_KEY_NOT_FOUND' | 'API_KEY_EXISTS' | 'VALIDATION_FAILED';
 
 export class ApiKeyError extends ManagementError<ApiKeyErrorCode> {

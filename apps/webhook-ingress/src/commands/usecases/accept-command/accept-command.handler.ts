@@ -1,6 +1,6 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, Inject, Injectable, PayloadTooLargeException } from '@nestjs/common';
 import { createMessage, formatIssues, isMessageType, Messages, type AnyMessage, type MessageType } from '@junction/contracts';
-import { MessagePublisher } from '@junction/messaging';
+import { MESSAGE_BUS, type MessageBus, MessagePublisher, messageSize, toOutgoing } from '@junction/messaging';
 import { PrismaService, ProcessedMessageRepository } from '@junction/persistence';
 import { z } from 'zod';
 
@@ -9,6 +9,7 @@ export const acceptCommandSchema = z.strictObject({
   payload: z.unknown(),
   id: z.uuid().optional(),
   correlationId: z.string().min(1).max(200).optional(),
+  /** Optional and redundant: the tenant is the API key's; a different one is refused (TENANT_MISMATCH). */
   tenantId: z.string().min(1).max(100).optional(),
   /** By when the effect is needed; workers stop retrying provider calls past it. */
   deadline: z.iso.datetime({ offset: true }).optional(),
@@ -24,6 +25,9 @@ export const HTTP_COMMANDS_GUARD = 'webhook-ingress:http-commands';
  * before we answer (durable before 202). The command id is the idempotency key, recorded in the same
  * transaction (the outbox row itself is deleted once relayed): the same id again answers `duplicate: true` and
  * publishes nothing, also long after the first was published.
+ *
+ * The tenant is the caller's (its API key's), never the body's. A command the bus could not carry is refused here
+ * (413) rather than accepted and then parked by the relay: the caller can still act on a 413, not on a 202.
  */
 @Injectable()
 export class AcceptCommandHandler {
@@ -31,16 +35,21 @@ export class AcceptCommandHandler {
     private readonly prisma: PrismaService,
     private readonly publisher: MessagePublisher,
     private readonly processed: ProcessedMessageRepository,
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
   ) {}
 
-  async execute(body: unknown, defaultTenant: string): Promise<AcceptedCommand> {
+  async execute(body: unknown, callerTenant: string): Promise<AcceptedCommand> {
     const request = acceptCommandSchema.safeParse(body);
     if (!request.success) throw invalid(formatIssues(request.error));
     const { type, payload, id, correlationId, tenantId, deadline } = request.data;
     if (!isMessageType(type) || Messages[type].kind !== 'command') {
       throw new BadRequestException({ code: 'UNKNOWN_MESSAGE_TYPE', message: `"${type}" is not a command type` });
     }
-    const message = this.build(type, payload, { id, correlationId, tenantId: tenantId ?? defaultTenant, deadline: deadline ? new Date(deadline) : undefined });
+    if (tenantId !== undefined && tenantId !== callerTenant) {
+      throw new ForbiddenException({ code: 'TENANT_MISMATCH', message: "tenantId differs from the API key's tenant: leave it out, a command acts for its key's tenant" });
+    }
+    const message = this.build(type, payload, { id, correlationId, tenantId: callerTenant, deadline: deadline ? new Date(deadline) : undefined });
+    this.assertFits(message);
     const accepted = { id: message.id, type, topic: Messages[type].topic, correlationId: message.correlationId };
     const first = await this.prisma.transaction(async (tx) => {
       // A concurrent request with the same id waits on this insert until the first commits, then sees it.
@@ -53,6 +62,18 @@ export class AcceptCommandHandler {
     return { ...accepted, duplicate: false };
   }
 
+  /**
+   * Measured as the relay will send it. The trace headers of the outbox row come from a producer span opened at
+   * enqueue: when no span is active now, room for the traceparent it will add is counted as well.
+   */
+  private assertFits(message: AnyMessage): void {
+    const outgoing = toOutgoing(message);
+    const size = messageSize(outgoing) + (outgoing.headers?.traceparent ? 0 : TRACEPARENT_BYTES);
+    if (size > this.bus.maxMessageBytes) {
+      throw new PayloadTooLargeException({ code: 'PAYLOAD_TOO_LARGE', message: `the command is ${size} bytes as a message, over the bus's limit of ${this.bus.maxMessageBytes} bytes` });
+    }
+  }
+
   private build(type: MessageType, payload: unknown, options: { id?: string; correlationId?: string; tenantId: string; deadline?: Date }): AnyMessage {
     try {
       return createMessage(type, payload as never, options) as AnyMessage;
@@ -62,6 +83,9 @@ export class AcceptCommandHandler {
     }
   }
 }
+
+/** `traceparent` header name + its 55-character value (version-traceid-spanid-flags). */
+const TRACEPARENT_BYTES = 'traceparent'.length + 55;
 
 function invalid(message: string) {
   return new BadRequestException({ code: 'VALIDATION_FAILED', message });
