@@ -96,7 +96,8 @@ export function parseCommandLine(argv: readonly string[], specs: readonly Comman
     const missing = Object.entries(spec.options ?? {}).filter(([name, o]) => o.required && values[name] === undefined);
     if (missing.length > 0) throw new UsageError(`${spec.group} ${spec.name}: missing ${missing.map(([name]) => `--${name}`).join(', ')}`);
     // Not echoed: a secret typed without its --secret lands here.
-    if (positionals.length > expected.length) throw new UsageError(`${spec.group} ${spec.name}: takes ${expected.length} argument(s), got ${positionals.length}`);
+    const most = expected.length + (spec.optionalPositionals?.length ?? 0);
+    if (positionals.length > most) throw new UsageError(`${spec.group} ${spec.name}: takes ${most === expected.length ? most : `${expected.length} to ${most}`} argument(s), got ${positionals.length}`);
   }
   return {
     spec,

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { ApiKeyRepository, applyMigrations, AuditEventRepository, CredentialRepository, PrismaService, redactDatabaseUrl, startEmbeddedPostgres, WebhookEndpointRepository } from '@junction/persistence';
+import { ApiKeyRepository, applyMigrations, AuditEventRepository, CredentialRepository, OutboxParkedRepository, PrismaService, redactDatabaseUrl, RetentionRepository, startEmbeddedPostgres, WebhookEndpointRepository } from '@junction/persistence';
 import { CredentialService, CredentialVault, type KeyRing, parseKeyRing } from '@junction/security';
 import { ApiKeyService, WebhookEndpointService } from '@junction/webhooks';
 import { readInstanceFile } from '../../standalone/src/data-dir/instance-file';
@@ -16,6 +16,10 @@ export interface CliRuntime {
   credentials(): Promise<{ service: CredentialService; activeKeyId: string }>;
   /** The ring's key ids, first = active; undefined when there is none yet. Touches no database. */
   keyIds(): Promise<readonly string[] | undefined>;
+  /** The outbox rows the relay parked (list, redrive). */
+  parkedOutbox(): Promise<OutboxParkedRepository>;
+  /** Deletes old rows in batches under the retention advisory lock (`junction retention run`). */
+  retention(): Promise<RetentionRepository>;
   /** The broker of BUS (connected on first use; touches no database). */
   bus(): Promise<MessageBus>;
   /** Disconnects and stops an embedded Postgres the CLI started; safe to call when nothing was opened. */
@@ -79,6 +83,8 @@ export function createCliRuntime(env: CliEnv, notice: (line: string) => void = (
       return new ApiKeyService(prisma, new ApiKeyRepository(prisma), new AuditEventRepository(prisma));
     },
     credentials: openCredentials,
+    parkedOutbox: async () => new OutboxParkedRepository((await open()).prisma),
+    retention: async () => new RetentionRepository((await open()).prisma),
     keyIds: async () => {
       if (env.JUNCTION_KEK) return [...env.JUNCTION_KEK.keys.keys()];
       const file = await readKekFileIfPresent(dataDir);

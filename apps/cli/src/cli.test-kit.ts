@@ -53,6 +53,13 @@ export function fakeRuntime() {
     apiKeys: jest.fn(async () => apiKeys as never),
     credentials: jest.fn(async () => ({ service: { rewrapAll } as never, activeKeyId: 'k2' })),
     keyIds: jest.fn(async () => ['local-1']),
+    // The outbox commands' specs run against a real database (outbox.command.int-spec.ts).
+    parkedOutbox: jest.fn(async () => {
+      throw new Error('no database in the unit specs');
+    }),
+    retention: jest.fn(async () => {
+      throw new Error('no database in the unit specs');
+    }),
     bus: jest.fn(async () => bus),
     close: jest.fn(async () => undefined),
   };

@@ -6,11 +6,13 @@ import { apiKeyCommands } from './commands/api-keys.command';
 import type { CommandSpec } from './commands/command';
 import { endpointCommands } from './commands/endpoints.command';
 import { keyCommands } from './commands/keys.command';
+import { outboxCommands } from './commands/outbox.command';
+import { retentionCommands } from './commands/retention.command';
 import { topologyCommands } from './commands/topology.command';
 import { type CliEnv, parseCliEnv } from './config/env';
 import { usage } from './usage';
 
-export const COMMANDS: readonly CommandSpec[] = [...endpointCommands, ...apiKeyCommands, ...keyCommands, ...topologyCommands];
+export const COMMANDS: readonly CommandSpec[] = [...endpointCommands, ...apiKeyCommands, ...keyCommands, ...topologyCommands, ...outboxCommands, ...retentionCommands];
 
 /** The audit trail's actor for everything done from the command line. */
 export const CLI_ACTOR = 'cli';

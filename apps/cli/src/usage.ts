@@ -4,7 +4,7 @@ import type { CommandSpec, OptionSpec } from './commands/command';
 /** `junction --help` (every command) or `junction <group> <command> --help` (one, with its options). */
 export function usage(specs: readonly CommandSpec[], spec?: CommandSpec): string {
   if (spec) {
-    const positionals = (spec.positionals ?? []).map((p) => ` ${p.toUpperCase()}`).join('');
+    const positionals = positionalsText(spec);
     return [
       `usage: junction ${spec.group} ${spec.name}${positionals} [options]`,
       '',
@@ -16,7 +16,7 @@ export function usage(specs: readonly CommandSpec[], spec?: CommandSpec): string
   return [
     'usage: junction <command> [options]      (npm run junction -- <command> [options])',
     '',
-    ...specs.map((s) => `  ${`${s.group} ${s.name}${(s.positionals ?? []).map((p) => ` ${p.toUpperCase()}`).join('')}`.padEnd(40)} ${s.summary}`),
+    ...specs.map((s) => `  ${`${s.group} ${s.name}${positionalsText(s)}`.padEnd(40)} ${s.summary}`),
     '',
     'Every command:',
     ...optionLines(GLOBAL_OPTIONS),
@@ -25,6 +25,10 @@ export function usage(specs: readonly CommandSpec[], spec?: CommandSpec): string
     'embedded Postgres in <JUNCTION_DATA_DIR>/postgres. Key ring: JUNCTION_KEK; else <JUNCTION_DATA_DIR>/kek.',
     'Exit codes: 0 ok, 1 failed (junction: <code>: <message>), 64 usage, 78 configuration.',
   ].join('\n');
+}
+
+function positionalsText(spec: CommandSpec): string {
+  return [...(spec.positionals ?? []).map((p) => ` ${p.toUpperCase()}`), ...(spec.optionalPositionals ?? []).map((p) => ` [${p.toUpperCase()}]`)].join('');
 }
 
 function optionLines(options: Readonly<Record<string, OptionSpec>>): string[] {

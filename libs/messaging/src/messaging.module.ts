@@ -21,6 +21,12 @@ export interface MessagingModuleOptions {
    * 100 rows as at 24 (bench:ingress). A relay that found nothing last time publishes a wake-up's rows at once.
    */
   relayLingerMs?: number;
+  /**
+   * Failures counted against one outbox row before the relay parks it in `outbox_parked` (default 10). Only failures
+   * that are the row's count: it failed while other rows were published. During a broker outage nothing is counted.
+   * A row the broker refuses for good (PermanentPublishError: too large, not encodable) is parked at its first failure.
+   */
+  relayMaxAttempts?: number;
 }
 
 /**

@@ -6,9 +6,11 @@ import { CredentialRepository } from './credential/credential.repository';
 import { DeadLetterRepository } from './dead-letter/dead-letter.repository';
 import { EffectLedgerRepository } from './effect-ledger/effect-ledger.repository';
 import { InboxRepository } from './inbox/inbox.repository';
+import { OutboxParkedRepository } from './outbox/outbox-parked.repository';
 import { OutboxRepository } from './outbox/outbox.repository';
 import { PrismaService } from './prisma/prisma.service';
 import { ProcessedMessageRepository } from './processed-message/processed-message.repository';
+import { RetentionRepository } from './retention/retention.repository';
 import { WebhookEndpointRepository } from './webhook-endpoint/webhook-endpoint.repository';
 
 export interface PersistenceModuleOptions {
@@ -19,6 +21,7 @@ export interface PersistenceModuleOptions {
 
 const REPOSITORIES = [
   OutboxRepository,
+  OutboxParkedRepository,
   ProcessedMessageRepository,
   EffectLedgerRepository,
   DeadLetterRepository,
@@ -28,6 +31,7 @@ const REPOSITORIES = [
   InboxRepository,
   CredentialRepository,
   ApiKeyRepository,
+  RetentionRepository,
 ];
 
 /** Global: import once in the app module; every module can then inject PrismaService and the repositories. */

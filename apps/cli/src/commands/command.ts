@@ -42,6 +42,8 @@ export interface CommandSpec {
   readonly summary: string;
   /** Required positionals, in order (usage shows them upper-case). */
   readonly positionals?: readonly string[];
+  /** Positionals that may follow the required ones (usage shows them `[UPPER-CASE]`). */
+  readonly optionalPositionals?: readonly string[];
   readonly options?: Readonly<Record<string, OptionSpec>>;
   run(call: CommandCall): Promise<CommandOutput>;
 }

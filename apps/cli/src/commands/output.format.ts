@@ -1,3 +1,4 @@
+import type { ParkedRowView } from '@junction/persistence';
 import type { ApiKeyView, EndpointView } from '@junction/webhooks';
 
 /** Plain-text views for people; --json prints the service's views unchanged. No secret ever reaches these. */
@@ -39,6 +40,19 @@ export function apiKeyTable(views: readonly ApiKeyView[]): string[] {
 
 export function apiKeyDetails(view: ApiKeyView): string[] {
   return [`  id      ${view.id}`, `  name    ${view.name}`, `  scopes  ${view.scopes.join(', ')}`, `  tenant  ${view.tenantId}`, `  status  ${view.revokedAt ? `revoked ${iso(view.revokedAt)}` : 'active'}`];
+}
+
+export function parkedOutboxTable(rows: readonly ParkedRowView[], total: number): string[] {
+  if (total === 0) return ['No parked outbox rows: every row the relay took was published.'];
+  return [
+    ...table(
+      ['ID', 'TYPE', 'TOPIC', 'REASON', 'ATTEMPTS', 'CREATED', 'PARKED', 'DETAIL'],
+      rows.map((r) => [r.id, r.type, r.topic, r.reason, String(r.attempts), iso(r.createdAt), iso(r.parkedAt), r.description]),
+    ),
+    ...(total > rows.length ? [`… ${total - rows.length} more (--limit)`] : []),
+    '',
+    'Fix the cause (e.g. BUS_MAX_MESSAGE_BYTES, a missing topic), then `junction outbox redrive <id>` or `--all`.',
+  ];
 }
 
 function table(header: string[], rows: string[][]): string[] {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseKeyRing, type KeyRing } from '@junction/security';
+import { refineRetentionEnv, retentionEnvShape } from '../../../batch-scheduler/src/config/retention-env';
 import { CliConfigError } from '../cli-errors';
 
 /**
@@ -34,7 +35,9 @@ export const cliEnvSchema = z.object({
       }
     })
     .optional(),
-});
+  /** `junction retention run`: the same RETENTION_* settings (and checks) as batch-scheduler. */
+  ...retentionEnvShape,
+}).superRefine(refineRetentionEnv);
 
 export type CliEnv = z.infer<typeof cliEnvSchema>;
 

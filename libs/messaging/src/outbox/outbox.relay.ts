@@ -3,6 +3,7 @@ import { OutboxRepository, type OutboxRow } from '@junction/persistence';
 import { JsonText, type MessageBus, type OutgoingMessage } from '../bus/message-bus.port';
 import { MESSAGE_BUS, MESSAGING_OPTIONS } from '../messaging.tokens';
 import type { MessagingModuleOptions } from '../messaging.module';
+import { FailedBatchTriage } from './failed-batch.triage';
 
 /** Rows this process committed to the outbox, as they were written (the relay need not read them back). */
 export type CommittedRow = Pick<OutboxRow, 'id' | 'topic' | 'type' | 'body' | 'headers'> & { sessionId?: string | null };
@@ -16,7 +17,9 @@ const COMMITTED_MAX = 10_000;
  * - a claim finds every other due row: at every wake-up (`wake`, after a commit whose rows it does not hold), at
  *   least every `relayPollMs`, and after any failure. Several replicas may run side by side: claims SKIP LOCKED,
  *   and a row is published only by the transaction that deleted it.
- * Publish failures (broker down) back off exponentially up to 30 s; rows stay in Postgres meanwhile.
+ * Publish failures (broker down) back off exponentially up to 30 s; rows stay in Postgres meanwhile. A failure that
+ * is one row's, not the broker's (FailedBatchTriage), does not stop the others: the row is parked or retried later,
+ * and the rest of its batch is published in the same pass, without backoff.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -30,12 +33,22 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private claimDue = true;
   private failures = 0;
   private lastError?: string;
+  private readonly triage: FailedBatchTriage;
 
   constructor(
     private readonly outbox: OutboxRepository,
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
-  ) {}
+  ) {
+    const pollMs = options.relayPollMs ?? 200;
+    this.triage = new FailedBatchTriage(
+      outbox,
+      (rows) => this.publish(rows),
+      toOutgoingRow,
+      { maxAttempts: options.relayMaxAttempts ?? 10, retryDelayMs: (attempts) => backoffMs(pollMs, attempts), maxMessageBytes: bus.maxMessageBytes },
+      this.logger,
+    );
+  }
 
   onApplicationBootstrap(): void {
     if (this.options.relay === false) return;
@@ -79,34 +92,59 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   /**
    * Claims until nothing is due, leaving alone the rows held for `relayCommitted`. Returns how many rows were
-   * published. Used by the loop and by tests.
+   * published. A batch that fails goes to the triage, which parks or delays the rows at fault and publishes the
+   * others, or rethrows when the broker is at fault. `publishedBefore`: rows this pass already published (the broker
+   * was up a moment ago). Used by the loop and by tests.
    */
-  async drain(batchSize = this.options.relayBatchSize ?? 100): Promise<number> {
+  async drain(batchSize = this.options.relayBatchSize ?? 100, publishedBefore = 0): Promise<number> {
     let total = 0;
     for (;;) {
       const skip = this.committedRows.map((row) => row.id);
-      const n = await this.outbox.relayBatch(batchSize, (rows) => this.bus.publish(rows.map(toOutgoingRow)), { skip });
-      total += n;
-      if (n < batchSize) return total;
+      let claimed: OutboxRow[] = [];
+      try {
+        const n = await this.outbox.relayBatch(
+          batchSize,
+          (rows) => {
+            claimed = rows;
+            return this.publish(rows);
+          },
+          { skip },
+        );
+        total += n;
+        if (n < batchSize) return total;
+      } catch (error: unknown) {
+        // Nothing claimed: the database failed, not a publish.
+        if (claimed.length === 0) throw error;
+        total += await this.triage.settle(claimed, error, publishedBefore + total > 0);
+      }
     }
   }
 
-  /** Relays the rows held from `committed` when the pass began (later ones wait for the next), oldest first. */
+  /**
+   * Relays the rows held from `committed` when the pass began (later ones wait for the next), oldest first. When a
+   * publish fails the held rows are let go: they are still in the outbox, and the claim that follows in this pass
+   * takes them (a batch that fails again goes to the triage).
+   */
   private async relayCommitted(batchSize = this.options.relayBatchSize ?? 100): Promise<number> {
     let total = 0;
     try {
       for (let left = this.committedRows.length; left > 0; ) {
         const batch = this.committedRows.slice(0, Math.min(batchSize, left));
-        total += await this.outbox.relayCommitted(batch, (rows) => this.bus.publish(rows.map(toOutgoingRow)));
+        total += await this.outbox.relayCommitted(batch, (rows) => this.publish(rows));
         this.committedRows.splice(0, batch.length);
         left -= batch.length;
       }
-      return total;
-    } catch (error) {
-      // The rows stay in the outbox, with the failure recorded: the claims after the backoff take them.
+    } catch (error: unknown) {
+      // Not rethrown: whether this is the broker's failure or one row's is the triage's call, after the claim.
       this.committedRows = [];
-      throw error;
+      this.claimDue = true;
+      this.logger.debug(`held outbox rows not relayed (${(error as Error).message}): the claim takes them`);
     }
+    return total;
+  }
+
+  private publish(rows: readonly CommittedRow[]): Promise<void> {
+    return this.bus.publish(rows.map(toOutgoingRow));
   }
 
   private async run(): Promise<void> {
@@ -125,7 +163,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         if (this.claimDue || performance.now() - lastClaim >= pollMs) {
           this.claimDue = false;
           lastClaim = performance.now();
-          published += await this.drain();
+          published += await this.drain(undefined, published);
         }
         if (published > 0) lastPublished = performance.now();
         if (this.failures > 0) this.logger.log(`outbox relay recovered after ${this.failures} failed attempts`);
@@ -135,7 +173,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         this.claimDue = true;
         this.failures++;
         this.lastError = (error as Error).message;
-        pause = Math.min(30_000, pollMs * 2 ** Math.min(this.failures, 8));
+        pause = backoffMs(pollMs, this.failures);
         this.logger.warn(`outbox relay failed (attempt ${this.failures}), retrying in ${pause} ms: ${this.lastError}`);
       }
       if (this.running && (!this.woken || this.failures > 0)) await this.sleep(pause);
@@ -152,6 +190,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       this.wakeUp = done;
     });
   }
+}
+
+/** Exponential, up to 30 s: the relay's wait after its `failures`-th failure in a row, and a failing row's. */
+function backoffMs(pollMs: number, failures: number): number {
+  return Math.min(30_000, pollMs * 2 ** Math.min(failures, 8));
 }
 
 function toOutgoingRow(row: CommittedRow): OutgoingMessage {

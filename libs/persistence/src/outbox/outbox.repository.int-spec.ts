@@ -70,7 +70,7 @@ describe('OutboxRepository (real Postgres)', () => {
     expect(await outbox.pendingCount()).toBe(1);
   });
 
-  it('a failed publish leaves the rows pending with attempts and lastError recorded, and rethrows', async () => {
+  it('a failed publish leaves the rows pending with lastError recorded (attempts not counted: the relay decides whose failure it is), and rethrows', async () => {
     const rows = [row(), row()];
     await db.prisma.transaction((tx) => outbox.enqueue(tx, rows));
 
@@ -80,8 +80,8 @@ describe('OutboxRepository (real Postgres)', () => {
     expect(await outbox.pendingCount()).toBe(2);
     const stored = await db.prisma.outboxMessage.findMany({ orderBy: { createdAt: 'asc' } });
     expect(stored.map((r) => [r.attempts, r.lastError])).toEqual([
-      [2, 'Error: still down'],
-      [2, 'Error: still down'],
+      [0, 'Error: still down'],
+      [0, 'Error: still down'],
     ]);
 
     const published: string[] = [];
@@ -162,7 +162,7 @@ describe('OutboxRepository (real Postgres)', () => {
       expect(committed).toEqual([]);
     });
 
-    it('a failed publish leaves the rows pending with the failure recorded, and rethrows', async () => {
+    it('a failed publish leaves the rows pending with the failure recorded (not counted), and rethrows', async () => {
       const rows = [row(), row()];
       await db.prisma.transaction((tx) => outbox.enqueue(tx, rows));
 
@@ -170,8 +170,8 @@ describe('OutboxRepository (real Postgres)', () => {
 
       const stored = await db.prisma.outboxMessage.findMany();
       expect(stored.map((r) => [r.attempts, r.lastError])).toEqual([
-        [1, 'Error: broker unreachable'],
-        [1, 'Error: broker unreachable'],
+        [0, 'Error: broker unreachable'],
+        [0, 'Error: broker unreachable'],
       ]);
     });
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { PrismaService, type Tx } from '../prisma/prisma.service';
-import type { NewOutboxRow, OutboxRow, RelayOptions } from './outbox.types';
+import type { NewOutboxRow, OutboxRow, ParkRow, RelayOptions } from './outbox.types';
 
 const LAST_ERROR_MAX = 2_000;
 
@@ -31,8 +31,9 @@ export class OutboxRepository {
    *
    * `FOR UPDATE SKIP LOCKED` lets several relays run side by side: a row claimed by one is invisible to the
    * others until that transaction ends, so no row is published by two relays at once. If `publish` throws the
-   * claim rolls back (rows stay pending for the next tick), the failure is recorded on the rows in a separate
-   * statement, and the error is rethrown. A crash after the broker accepted but before commit re-publishes the
+   * claim rolls back (rows stay pending for the next tick), the error is recorded on the rows (`lastError`, not
+   * `attempts`: whether the failure is the row's or the broker's is the caller's call, see `countFailures`) in a
+   * separate statement, and the error is rethrown. A crash after the broker accepted but before commit re-publishes the
    * rows: delivery is at-least-once, and consumers deduplicate on the message id (= row id).
    */
   relayBatch(limit: number, publish: (rows: OutboxRow[]) => Promise<void>, options: RelayOptions & { skip?: readonly string[] } = {}): Promise<number> {
@@ -127,13 +128,56 @@ export class OutboxRepository {
     return this.prisma.outboxMessage.count();
   }
 
-  private async recordFailure(rows: readonly { id: string }[], error: unknown): Promise<void> {
-    const message = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, LAST_ERROR_MAX);
-    await this.prisma.outboxMessage.updateMany({
-      where: { id: { in: rows.map((row) => row.id) } },
-      data: { attempts: { increment: 1 }, lastError: message },
-    });
+  /**
+   * Counts a failure against rows still in the outbox: `attempts` + 1, `lastError`, and not due again for `retryInMs`
+   * (so the rest of the outbox flows meanwhile). Only for failures attributable to these rows, not a broker outage.
+   * Returns each row's attempts so far; a row another relay published meanwhile is not in the answer.
+   */
+  async countFailures(ids: readonly string[], error: unknown, retryInMs: number): Promise<Array<{ id: string; attempts: number }>> {
+    if (ids.length === 0) return [];
+    const { rows } = await this.prisma.pool.query<{ id: string; attempts: number }>(
+      `UPDATE "outbox_message" SET "attempts" = "attempts" + 1, "lastError" = $2, "availableAt" = now() + $3 * interval '1 millisecond'
+       WHERE "id" = ANY($1::uuid[]) RETURNING "id"::text AS id, "attempts"`,
+      [ids, errorText(error), Math.max(0, Math.round(retryInMs))],
+    );
+    return rows;
   }
+
+  /**
+   * Moves rows out of the outbox into `outbox_parked`, whole (same id, body, headers, timestamps, attempts), with
+   * the reason: in one statement, so a row is either still owed or parked, never lost or both. Returns the ids
+   * moved; a row another relay published meanwhile is not among them. A message already parked under the same id
+   * (producers with derived ids, e.g. routed commands, may write it again) is replaced by this copy.
+   */
+  async park(rows: readonly ParkRow[]): Promise<string[]> {
+    if (rows.length === 0) return [];
+    const { rows: moved } = await this.prisma.pool.query<{ id: string }>(
+      `WITH reasons AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) AS r("id", "reason", "description")
+       ), moved AS (
+         DELETE FROM "outbox_message" AS o USING reasons AS r WHERE o."id" = r."id"
+         RETURNING o."id", o."topic", o."type", o."sessionId", o."body", o."headers", o."availableAt", o."createdAt", o."attempts", r."reason", r."description"
+       )
+       INSERT INTO "outbox_parked" ("id", "topic", "type", "sessionId", "body", "headers", "availableAt", "createdAt", "attempts", "reason", "description")
+       SELECT "id", "topic", "type", "sessionId", "body", "headers", "availableAt", "createdAt", "attempts", "reason", "description" FROM moved
+       ON CONFLICT ("id") DO UPDATE SET
+         "topic" = EXCLUDED."topic", "type" = EXCLUDED."type", "sessionId" = EXCLUDED."sessionId", "body" = EXCLUDED."body",
+         "headers" = EXCLUDED."headers", "availableAt" = EXCLUDED."availableAt", "createdAt" = EXCLUDED."createdAt",
+         "attempts" = EXCLUDED."attempts", "reason" = EXCLUDED."reason", "description" = EXCLUDED."description", "parkedAt" = now()
+       RETURNING "id"::text AS id`,
+      [rows.map((row) => row.id), rows.map((row) => row.reason), rows.map((row) => row.description.slice(0, LAST_ERROR_MAX))],
+    );
+    return moved.map((row) => row.id);
+  }
+
+  /** Records why the rows could not be published, without counting it against them (see `countFailures`). */
+  private async recordFailure(rows: readonly { id: string }[], error: unknown): Promise<void> {
+    await this.prisma.outboxMessage.updateMany({ where: { id: { in: rows.map((row) => row.id) } }, data: { lastError: errorText(error) } });
+  }
+}
+
+function errorText(error: unknown): string {
+  return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, LAST_ERROR_MAX);
 }
 
 function withTimeout(work: Promise<void>, ms: number): Promise<void> {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createMessage, ErrorCodes, type MessageOf, webhookRoutesHeader } from '@junction/contracts';
-import { toOutgoing } from '@junction/messaging';
+import { JsonText, MESSAGE_BUS, type MessageBus, messageSize, toOutgoing } from '@junction/messaging';
 import { EndpointCache, type LoadedEndpoint } from '../../../endpoints/endpoint.cache';
 import { readBody } from '../../intake/body.reader';
 import { InboxWriter } from '../../intake/inbox.writer';
@@ -37,17 +37,25 @@ const RETRY_AFTER_UNAVAILABLE = '10';
  * A provider's webhook, from raw request to durable receipt. The order is the contract: nothing is parsed
  * before the signature holds, nothing is answered 2xx before the inbox and outbox rows are committed, and a
  * rejection stores nothing but an audit row. Every answer carries a stable `code` or the receipt.
+ *
+ * A webhook whose message would not fit the bus (`maxMessageBytes`: 256 KiB on Service Bus Standard) is refused
+ * with 413 before anything is stored: accepted, it could never be published (the relay would park it), and the
+ * provider, told 413, can still act on it.
  */
 @Injectable()
 export class ReceiveWebhookHandler {
   private readonly logger = new Logger(ReceiveWebhookHandler.name);
   private readonly buckets = new TokenBuckets();
+  private readonly maxMessageBytes: number;
 
   constructor(
     private readonly endpoints: EndpointCache,
     private readonly writer: InboxWriter,
     private readonly auditor: RejectionAuditor,
-  ) {}
+    @Inject(MESSAGE_BUS) bus: MessageBus,
+  ) {
+    this.maxMessageBytes = bus.maxMessageBytes;
+  }
 
   async execute(request: WebhookRequest): Promise<WebhookAnswer> {
     let endpoint: LoadedEndpoint | null;
@@ -106,6 +114,14 @@ export class ReceiveWebhookHandler {
       { tenantId: endpoint.tenantId, occurredAt: receivedAt },
     );
     const outgoing = toOutgoing(message);
+    const bodyJson = envelopeJson(message, parsed.json);
+    const headers = routesHeader(endpoint, outgoing.headers);
+    // The message exactly as the relay will publish it (no sessionId is stored for it): one byte count of the text
+    // serialized anyway, no second serialization.
+    const size = messageSize({ topic: outgoing.topic, messageId: message.id, type: outgoing.type, body: new JsonText(bodyJson), headers });
+    if (size > this.maxMessageBytes) {
+      return this.reject(request, endpoint, 413, ErrorCodes.payloadTooLarge, `the webhook makes a ${size}-byte message, over the message bus's limit of ${this.maxMessageBytes} bytes`);
+    }
     let outcome;
     try {
       outcome = await this.writer.write1({
@@ -116,8 +132,8 @@ export class ReceiveWebhookHandler {
         eventType: identity.eventType,
         topic: outgoing.topic,
         type: outgoing.type,
-        bodyJson: envelopeJson(message, parsed.json),
-        headers: routesHeader(endpoint, outgoing.headers),
+        bodyJson,
+        headers,
       });
     } catch (error) {
       return this.unavailable(request, error);

@@ -1,0 +1,29 @@
+import { parseEnv } from '@junction/platform';
+import { retentionPolicy } from './retention-env';
+import { envSchema } from './env';
+
+const base = { DATABASE_URL: 'postgresql://u@localhost:5432/db' };
+const parse = (env: Record<string, string>) => parseEnv(envSchema, { ...base, ...env }, 'batch-scheduler');
+
+describe('batch-scheduler env: retention', () => {
+  it('defaults every retention to a documented value', () => {
+    const env = parse({});
+    expect(env).toMatchObject({ RETENTION_ENABLED: true, RETENTION_INTERVAL_MINUTES: 60, RETENTION_BATCH_SIZE: 1_000, RETENTION_BATCH_PAUSE_MS: 50 });
+    expect(retentionPolicy(env).days).toEqual({ 'webhook-rejections': 14, 'audit-events': 365, inbox: 30, 'processed-messages': 45, 'dead-letters': 30, 'expired-webhook-secrets': 7 });
+  });
+
+  it('takes 0 as keep forever, and refuses a processed-message retention below its floor', () => {
+    expect(retentionPolicy(parse({ RETENTION_INBOX_DAYS: '0' })).days.inbox).toBe(0);
+    expect(() => parse({ RETENTION_INBOX_DAYS: '3' })).toThrow(/RETENTION_INBOX_DAYS: 0 \(keep forever\) or at least 7 days/);
+    expect(() => parse({ RETENTION_PROCESSED_MESSAGES_DAYS: '3' })).toThrow(/RETENTION_PROCESSED_MESSAGES_DAYS/);
+    expect(() => parse({ RETENTION_BATCH_SIZE: '0' })).toThrow(/RETENTION_BATCH_SIZE/);
+    expect(() => parse({ RETENTION_ENABLED: 'yes' })).toThrow(/RETENTION_ENABLED/);
+  });
+
+  it('keeps processed-message marks at least a week longer than dead letters (a redrive must still find its mark)', () => {
+    expect(() => parse({ RETENTION_DEAD_LETTERS_DAYS: '40', RETENTION_PROCESSED_MESSAGES_DAYS: '45' })).toThrow(/at least RETENTION_DEAD_LETTERS_DAYS \+ 7 \(47\)/);
+    expect(() => parse({ RETENTION_DEAD_LETTERS_DAYS: '0' })).toThrow(/dead letters are kept forever/);
+    expect(retentionPolicy(parse({ RETENTION_DEAD_LETTERS_DAYS: '0', RETENTION_PROCESSED_MESSAGES_DAYS: '0' })).days['processed-messages']).toBe(0);
+    expect(retentionPolicy(parse({ RETENTION_DEAD_LETTERS_DAYS: '40', RETENTION_PROCESSED_MESSAGES_DAYS: '47' })).days['processed-messages']).toBe(47);
+  });
+});

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import type { RetentionPolicy } from '../retention/usecases/run-retention/run-retention.handler';
+
+/** Whole days, 0 = keep forever; `min` guards tables whose rows are a correctness record, not just history. */
+const days = (fallback: number, min: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(36_500)
+    .refine((v) => v === 0 || v >= min, `0 (keep forever) or at least ${min} days`)
+    .default(fallback);
+
+/**
+ * How long rows are kept, read by batch-scheduler (which runs the job) and the CLI (`junction retention run`), so
+ * both cut at the same ages. Zod only: the CLI must not load @junction/platform to parse it.
+ *
+ * Defaults, and why:
+ * - webhook rejections 14 days: attack and misconfiguration forensics; sampled and aggregated, so small anyway;
+ * - other audit events (admin changes) 365 days: who changed an endpoint or a key, for a year of reviews;
+ * - inbox 30 days (at least 7): the webhook dedupe record only has to outlive providers' retries (Stripe 3 days,
+ *   Shopify 48 h, Svix/Standard Webhooks about a day) and manual resends from their dashboards;
+ * - processed messages 45 days (at least 7, and at least dead letters + 7): the idempotent-consumer guard and
+ *   POST /commands' duplicate check. A mark must outlive every way its message can come back: broker redelivery
+ *   (MAX_DELIVERY_COUNT ≤ 100 × a 5 min backoff cap, 60 min with Retry-After: hours, at most ~4 days), Service Bus
+ *   duplicate detection (10 min), a client retrying a command, and a redrive from the dead-letter mirror, which
+ *   can happen as long as that mirror keeps the message;
+ * - dead letters 30 days: time to inspect and redrive;
+ * - expired webhook secrets 7 days after they expired: an operator can still see what a rotation replaced.
+ */
+export const retentionEnvShape = {
+  RETENTION_WEBHOOK_REJECTIONS_DAYS: days(14, 1),
+  RETENTION_AUDIT_DAYS: days(365, 1),
+  RETENTION_INBOX_DAYS: days(30, 7),
+  RETENTION_PROCESSED_MESSAGES_DAYS: days(45, 7),
+  RETENTION_DEAD_LETTERS_DAYS: days(30, 1),
+  RETENTION_EXPIRED_SECRETS_DAYS: days(7, 1),
+  /** Rows per DELETE statement (each its own short transaction). */
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(1_000),
+  /** Pause between two batches, so that a large backlog never hogs the database. */
+  RETENTION_BATCH_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(50),
+};
+
+type RetentionEnv = { [K in keyof typeof retentionEnvShape]: z.infer<(typeof retentionEnvShape)[K]> };
+
+/** Processed-message marks must outlive the dead letters that could be redriven (0 = forever on either side). */
+export function refineRetentionEnv(env: RetentionEnv, ctx: z.RefinementCtx): void {
+  const processed = env.RETENTION_PROCESSED_MESSAGES_DAYS;
+  const deadLetters = env.RETENTION_DEAD_LETTERS_DAYS;
+  if (processed !== 0 && (deadLetters === 0 || processed < deadLetters + 7)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['RETENTION_PROCESSED_MESSAGES_DAYS'],
+      message: `must be at least RETENTION_DEAD_LETTERS_DAYS + 7 (${deadLetters === 0 ? 'dead letters are kept forever: 0' : deadLetters + 7}): a redriven dead letter must still find its processed mark`,
+    });
+  }
+}
+
+export function retentionPolicy(env: RetentionEnv): RetentionPolicy {
+  return {
+    days: {
+      'webhook-rejections': env.RETENTION_WEBHOOK_REJECTIONS_DAYS,
+      'audit-events': env.RETENTION_AUDIT_DAYS,
+      inbox: env.RETENTION_INBOX_DAYS,
+      'processed-messages': env.RETENTION_PROCESSED_MESSAGES_DAYS,
+      'dead-letters': env.RETENTION_DEAD_LETTERS_DAYS,
+      'expired-webhook-secrets': env.RETENTION_EXPIRED_SECRETS_DAYS,
+    },
+    batchSize: env.RETENTION_BATCH_SIZE,
+    pauseMs: env.RETENTION_BATCH_PAUSE_MS,
+  };
+}

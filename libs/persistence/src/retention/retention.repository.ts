@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import { PrismaService } from '../prisma/prisma.service';
+
+/**
+ * What retention deletes, each by the age of one indexed column:
+ * - `webhook-rejections`: audit_event rows of action webhook.rejected, by occurredAt ((action, occurredAt) index);
+ * - `audit-events`: every other audit_event row (admin changes), by occurredAt;
+ * - `inbox`: inbox_message (the webhook dedupe record) by receivedAt;
+ * - `processed-messages`: processed_message (idempotent-consumer guard, POST /commands' duplicate check) by processedAt;
+ * - `dead-letters`: dead_letter mirror rows by deadLetteredAt;
+ * - `expired-webhook-secrets`: webhook secrets whose expiresAt passed the cutoff, deleted with their credential row
+ *   (the credential delete cascades to webhook_secret). Never an unexpired secret.
+ */
+export const RETENTION_TARGETS = ['webhook-rejections', 'audit-events', 'inbox', 'processed-messages', 'dead-letters', 'expired-webhook-secrets'] as const;
+export type RetentionTarget = (typeof RETENTION_TARGETS)[number];
+
+/**
+ * $1 = cutoff, rows strictly older go. Fixed SQL text: nothing here comes from a caller but the two parameters.
+ * `ctid = ANY(ARRAY(SELECT ctid … LIMIT $2))` is a TID scan over one index-ordered batch: each statement touches at
+ * most $2 rows, and rows that are not old enough are never read.
+ */
+const OLDER_THAN: Record<RetentionTarget, { table: string; where: string }> = {
+  'webhook-rejections': { table: 'audit_event', where: `"action" = 'webhook.rejected' AND "occurredAt" < $1` },
+  'audit-events': { table: 'audit_event', where: `"action" <> 'webhook.rejected' AND "occurredAt" < $1` },
+  inbox: { table: 'inbox_message', where: `"receivedAt" < $1` },
+  'processed-messages': { table: 'processed_message', where: `"processedAt" < $1` },
+  'dead-letters': { table: 'dead_letter', where: `"deadLetteredAt" < $1` },
+  'expired-webhook-secrets': { table: 'webhook_secret', where: `"expiresAt" < $1` },
+};
+
+function deleteSql(target: RetentionTarget): string {
+  const { table, where } = OLDER_THAN[target];
+  if (target === 'expired-webhook-secrets') {
+    return `DELETE FROM "credential" WHERE "id" = ANY(ARRAY(SELECT "credentialId" FROM "webhook_secret" WHERE ${where} LIMIT $2))`;
+  }
+  return `DELETE FROM "${table}" WHERE ctid = ANY(ARRAY(SELECT ctid FROM "${table}" WHERE ${where} LIMIT $2))`;
+}
+
+/** The connection a retention run holds: each call is one statement, so one short transaction of its own. */
+export interface RetentionSession {
+  /** Deletes at most `limit` rows of `target` older than `cutoff`; resolves with how many it deleted. */
+  deleteBatch(target: RetentionTarget, cutoff: Date, limit: number): Promise<number>;
+  /** How many rows of `target` are older than `cutoff` (a dry run's answer). */
+  countOlder(target: RetentionTarget, cutoff: Date): Promise<number>;
+}
+
+export type Exclusive<T> = { acquired: true; value: T } | { acquired: false };
+
+/**
+ * Deletes old rows in bounded batches, and the session-level advisory lock that keeps concurrent runs (replicas of
+ * batch-scheduler, a CLI run) from doing the same work twice.
+ */
+@Injectable()
+export class RetentionRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Runs `work` on one dedicated connection that holds `pg_try_advisory_lock(hashtext(lockName))`, or resolves
+   * `{ acquired: false }` at once when another session holds it. The lock belongs to that connection: if the
+   * process dies or the connection drops, Postgres releases it. A connection whose unlock failed is destroyed,
+   * never returned to the pool still holding the lock.
+   */
+  async exclusive<T>(lockName: string, work: (session: RetentionSession) => Promise<T>): Promise<Exclusive<T>> {
+    const client = await this.prisma.pool.connect();
+    // Set when the connection may still hold the lock (or is broken): it is then destroyed, not pooled.
+    let destroy: Error | undefined;
+    try {
+      let acquired: boolean;
+      try {
+        acquired = (await client.query<{ acquired: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS acquired', [lockName])).rows[0]?.acquired === true;
+      } catch (error: unknown) {
+        destroy = error as Error;
+        throw error;
+      }
+      if (!acquired) return { acquired: false };
+      try {
+        return { acquired: true, value: await work(session(client)) };
+      } finally {
+        try {
+          const { rows } = await client.query<{ released: boolean }>('SELECT pg_advisory_unlock(hashtext($1)) AS released', [lockName]);
+          if (rows[0]?.released !== true) destroy = new Error(`advisory lock ${lockName} was not held at unlock`);
+        } catch (error: unknown) {
+          destroy = error as Error;
+        }
+      }
+    } finally {
+      client.release(destroy);
+    }
+  }
+
+  /** A session without the lock, on pooled connections: for counting (dry runs), never for deleting. */
+  readOnly(): Pick<RetentionSession, 'countOlder'> {
+    return { countOlder: (target, cutoff) => countOlder((text, values) => this.prisma.pool.query(text, values), target, cutoff) };
+  }
+}
+
+type Query = (text: string, values: unknown[]) => Promise<{ rows: Array<Record<string, unknown>> }>;
+
+function session(client: PoolClient): RetentionSession {
+  return {
+    deleteBatch: async (target, cutoff, limit) => (await client.query(deleteSql(target), [cutoff, limit])).rowCount ?? 0,
+    countOlder: (target, cutoff) => countOlder((text, values) => client.query(text, values), target, cutoff),
+  };
+}
+
+async function countOlder(query: Query, target: RetentionTarget, cutoff: Date): Promise<number> {
+  const { table, where } = OLDER_THAN[target];
+  const { rows } = await query(`SELECT count(*) AS n FROM "${table}" WHERE ${where}`, [cutoff]);
+  return Number(rows[0]?.n ?? 0);
+}
