@@ -89,11 +89,7 @@ export function report(runs: readonly RunRecord[], ctx: ReportContext): { text: 
   // The machine drifts by ±10% within minutes: a round's two runs are adjacent in time, so their ratios are the
   // steadier figures, and the goal is judged on their medians (a best run of each server may come from different
   // minutes).
-  const perRound = [...new Set(runs.map((r) => r.round))].flatMap((n) => {
-    const naive = runs.find((r) => r.round === n && r.server === 'naive');
-    const junction = runs.find((r) => r.round === n && r.server === 'junction');
-    return naive && junction ? [{ reqPerSec: round(junction.load.reqPerSec / naive.load.reqPerSec, 3), p99: round(junction.load.p99Ms / naive.load.p99Ms, 3) }] : [];
-  });
+  const perRound = pairedRatios(runs, 'junction', 'naive');
   const verdict = { reqPerSec: median(perRound.map((r) => r.reqPerSec)), p99: median(perRound.map((r) => r.p99)) };
   const goalMet = verdict.reqPerSec >= GOAL.reqPerSecRatio && verdict.p99 <= GOAL.p99Ratio;
 
@@ -157,6 +153,25 @@ export function report(runs: readonly RunRecord[], ctx: ReportContext): { text: 
     runs,
   };
   return { text, json, ok: issues.length === 0 };
+}
+
+/** Per round, `server` over `baseline` (req/s and p99) from the round's two adjacent runs. */
+export function pairedRatios(runs: readonly RunRecord[], server: RunRecord['server'], baseline: RunRecord['server']): Array<{ reqPerSec: number; p99: number }> {
+  return [...new Set(runs.map((r) => r.round))].flatMap((n) => {
+    const base = runs.find((r) => r.round === n && r.server === baseline);
+    const run = runs.find((r) => r.round === n && r.server === server);
+    return base && run ? [{ reqPerSec: round(run.load.reqPerSec / base.load.reqPerSec, 3), p99: round(run.load.p99Ms / base.load.p99Ms, 3) }] : [];
+  });
+}
+
+/** The A/B of BENCH_B_ENTRY: junction over junction-b per round, and the medians. */
+export function abLine(runs: readonly RunRecord[]): string {
+  const pairs = pairedRatios(runs, 'junction', 'junction-b');
+  const list = (values: number[]) => values.map((v) => `×${v.toFixed(2)}`).join(', ');
+  return (
+    `junction / junction-b per round (adjacent runs): req/s ${list(pairs.map((p) => p.reqPerSec))}; p99 ${list(pairs.map((p) => p.p99))}\n` +
+    `junction / junction-b, medians of the rounds: req/s ×${median(pairs.map((p) => p.reqPerSec)).toFixed(2)}, p99 ×${median(pairs.map((p) => p.p99)).toFixed(2)}`
+  );
 }
 
 function median(values: readonly number[]): number {
