@@ -1,5 +1,6 @@
 import type { ParkedRowView } from '@junction/persistence';
 import type { ApiKeyView, EndpointView } from '@junction/webhooks';
+import type { RetentionReport } from '../../../batch-scheduler/src/retention/usecases/run-retention/run-retention.handler';
 
 /** Plain-text views for people; --json prints the service's views unchanged. No secret ever reaches these. */
 export function endpointDetails(view: EndpointView): string[] {
@@ -52,6 +53,17 @@ export function parkedOutboxTable(rows: readonly ParkedRowView[], total: number)
     ...(total > rows.length ? [`… ${total - rows.length} more (--limit)`] : []),
     '',
     'Fix the cause (e.g. BUS_MAX_MESSAGE_BYTES, a missing topic), then `junction outbox redrive <id>` or `--all`.',
+  ];
+}
+
+export function retentionReportTable(report: RetentionReport): string[] {
+  const verb = report.dryRun ? 'would delete' : 'deleted';
+  const rows = report.targets.map((t) => [t.target, t.days === 0 ? 'forever' : `${t.days} d`, iso(t.cutoff), String(t.rows), report.dryRun ? '-' : String(t.batches)]);
+  const total = report.targets.reduce((sum, t) => sum + t.rows, 0);
+  return [
+    ...table(['TARGET', 'KEEP', 'OLDER THAN', verb.toUpperCase(), 'BATCHES'], rows),
+    '',
+    `${report.dryRun ? 'Dry run: would delete' : 'Deleted'} ${total} row(s) in ${report.tookMs} ms.`,
   ];
 }
 
