@@ -10,3 +10,4 @@ export * from './messages/integration.messages';
 export * from './messages/registry';
 export * from './messages/create-message';
 export * from './topics/topology';
+export * from './errors/management.error';

@@ -3,7 +3,7 @@ export type { PersistenceModuleOptions } from './persistence.module';
 export { DatabaseUnavailableError, PrismaService } from './prisma/prisma.service';
 export type { PrismaServiceOptions, TransactionOptions, Tx } from './prisma/prisma.service';
 export { Prisma } from './generated/prisma/client';
-export type { ApiKey, AuditEvent, CallRecord, Credential, DeadLetter, EffectLedger, InboxMessage, OutboxMessage, OutboxParked, ProcessedMessage, WebhookEndpoint, WebhookSecret } from './generated/prisma/client';
+export type { ApiKey, AuditEvent, CallRecord, CommandClaim, Connection, ConnectionEvent, ConnectionHealth, Credential, DeadLetter, EffectLedger, InboxMessage, IntegrationType, OAuthState, OAuthToken, OutboxMessage, OutboxParked, ProcessedMessage, WebhookEndpoint, WebhookSecret } from './generated/prisma/client';
 
 export { OutboxRepository } from './outbox/outbox.repository';
 export { OutboxParkedRepository } from './outbox/outbox-parked.repository';
@@ -43,3 +43,15 @@ export { InboxRepository } from './inbox/inbox.repository';
 export type { InboxEntry } from './inbox/inbox.repository';
 export { RETENTION_TARGETS, RetentionRepository } from './retention/retention.repository';
 export type { Exclusive, RetentionSession, RetentionTarget } from './retention/retention.repository';
+
+// Integration system: catalog, connections, event log, health, OAuth (libs/integrations)
+export { IntegrationTypeRepository } from './connection/integration-type.repository';
+export { ConnectionRepository, isUuid } from './connection/connection.repository';
+export { ConnectionEventRepository } from './connection/connection-event.repository';
+export type { NewConnectionEvent } from './connection/connection-event.repository';
+export { ConnectionHealthRepository } from './connection/connection-health.repository';
+export { OAuthTokenRepository } from './oauth/oauth-token.repository';
+export { OAuthStateRepository } from './oauth/oauth-state.repository';
+
+// The effect step's lease (libs/messaging)
+export { CommandClaimRepository } from './command-claim/command-claim.repository';

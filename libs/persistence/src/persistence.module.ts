@@ -12,6 +12,13 @@ import { PrismaService } from './prisma/prisma.service';
 import { ProcessedMessageRepository } from './processed-message/processed-message.repository';
 import { RetentionRepository } from './retention/retention.repository';
 import { WebhookEndpointRepository } from './webhook-endpoint/webhook-endpoint.repository';
+import { IntegrationTypeRepository } from './connection/integration-type.repository';
+import { ConnectionRepository } from './connection/connection.repository';
+import { ConnectionEventRepository } from './connection/connection-event.repository';
+import { ConnectionHealthRepository } from './connection/connection-health.repository';
+import { OAuthTokenRepository } from './oauth/oauth-token.repository';
+import { OAuthStateRepository } from './oauth/oauth-state.repository';
+import { CommandClaimRepository } from './command-claim/command-claim.repository';
 
 export interface PersistenceModuleOptions {
   databaseUrl: string;
@@ -32,6 +39,13 @@ const REPOSITORIES = [
   CredentialRepository,
   ApiKeyRepository,
   RetentionRepository,
+  IntegrationTypeRepository,
+  ConnectionRepository,
+  ConnectionEventRepository,
+  ConnectionHealthRepository,
+  OAuthTokenRepository,
+  OAuthStateRepository,
+  CommandClaimRepository,
 ];
 
 /** Global: import once in the app module; every module can then inject PrismaService and the repositories. */

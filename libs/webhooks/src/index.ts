@@ -3,7 +3,7 @@ export type { RouteRule } from './routing/route-rule';
 
 // Endpoint management and API keys (admin API, CLI)
 export { WebhookEndpointService } from './endpoints/webhook-endpoint.service';
-export { ManagementError } from './management.error';
+export { ManagementError } from '@junction/contracts';
 export { EndpointError } from './endpoints/endpoint.types';
 export type { ActorContext, EndpointErrorCode, EndpointSecretView, EndpointView } from './endpoints/endpoint.types';
 export { endpointCreateSchema, endpointUpdateSchema, secretAddSchema } from './endpoints/endpoint.schemas';

@@ -1,4 +1,4 @@
-import { ManagementError } from '../management.error';
+import { ManagementError } from '@junction/contracts';
 import { z } from 'zod';
 
 export const ApiKeyScopes = ['admin', 'commands'] as const;

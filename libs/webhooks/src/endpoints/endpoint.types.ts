@@ -1,13 +1,8 @@
-import { ManagementError } from '../management.error';
+import { ManagementError } from '@junction/contracts';
 import type { SchemeName } from '@junction/security';
 import type { RouteRule } from '../routing/route-rule';
 
-/** Who acts, for whom: every admin operation is scoped to `tenantId` and audited as `actor`. */
-export interface ActorContext {
-  tenantId: string;
-  /** `admin:<apiKeyId>` over HTTP, `cli` from the command line. */
-  actor: string;
-}
+export type { ActorContext } from '@junction/contracts';
 
 /** A secret as the API shows it: never its value. */
 export interface EndpointSecretView {

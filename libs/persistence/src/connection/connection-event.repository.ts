@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import type { ConnectionEvent, Prisma } from '../generated/prisma/client';
+import { PrismaService, type Tx } from '../prisma/prisma.service';
+
+export interface NewConnectionEvent {
+  connectionId: string;
+  tenantId: string;
+  /** connected | disconnected | tested | error | config_updated | credential_rotated | token_refreshed | reauth_required … */
+  type: string;
+  /** admin:<api key id> | cli | system | oauth */
+  actor: string;
+  /** Never a secret. */
+  detail?: Prisma.InputJsonValue;
+}
+
+/** connection_event: a connection's event log. Rows are never updated. */
+@Injectable()
+export class ConnectionEventRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** With `tx`, the event commits with the change it describes. */
+  async record(event: NewConnectionEvent, tx?: Tx): Promise<void> {
+    await (tx ?? this.prisma).connectionEvent.create({
+      data: { connectionId: event.connectionId, tenantId: event.tenantId, type: event.type, actor: event.actor, detail: event.detail ?? {} },
+    });
+  }
+
+  /** Newest first, scoped to the tenant. */
+  list(tenantId: string, connectionId: string, options: { limit: number; before?: Date }): Promise<ConnectionEvent[]> {
+    return this.prisma.connectionEvent.findMany({
+      where: { tenantId, connectionId, ...(options.before ? { occurredAt: { lt: options.before } } : {}) },
+      orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
+      take: options.limit,
+    });
+  }
+}
