@@ -155,5 +155,5 @@ ALTER TABLE "oauth_state" ADD CONSTRAINT "oauth_state_connectionId_fkey" FOREIGN
 ALTER TABLE "oauth_state" ADD CONSTRAINT "oauth_state_credentialId_fkey" FOREIGN KEY ("credentialId") REFERENCES "credential"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 
--- One default connection per tenant and type (Prisma cannot express a partial unique index; kept by hand).
+-- One default connection per tenant and type (a partial unique index, which Prisma cannot express, kept by hand).
 CREATE UNIQUE INDEX "connection_one_default_per_type" ON "connection"("tenantId", "typeSlug") WHERE "isDefault";

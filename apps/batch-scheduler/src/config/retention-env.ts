@@ -26,7 +26,10 @@ const days = (fallback: number, min: number) =>
  *   duplicate detection (10 min), a client retrying a command, and a redrive from the dead-letter mirror, which
  *   can happen as long as that mirror keeps the message;
  * - dead letters 30 days: time to inspect and redrive;
- * - expired webhook secrets 7 days after they expired: an operator can still see what a rotation replaced.
+ * - expired webhook secrets 7 days after they expired: an operator can still see what a rotation replaced;
+ * - connection health checks 30 days: the uptime and latency history an operator looks at;
+ * - connection events 365 days: who connected, rotated or disconnected what, like the audit trail;
+ * - expired OAuth authorizations 1 day after they expired (they are useless after their 10 minutes).
  */
 export const retentionEnvShape = {
   RETENTION_WEBHOOK_REJECTIONS_DAYS: days(14, 1),
@@ -35,6 +38,9 @@ export const retentionEnvShape = {
   RETENTION_PROCESSED_MESSAGES_DAYS: days(45, 7),
   RETENTION_DEAD_LETTERS_DAYS: days(30, 1),
   RETENTION_EXPIRED_SECRETS_DAYS: days(7, 1),
+  RETENTION_CONNECTION_HEALTH_DAYS: days(30, 1),
+  RETENTION_CONNECTION_EVENTS_DAYS: days(365, 1),
+  RETENTION_EXPIRED_OAUTH_STATES_DAYS: days(1, 1),
   /** Rows per DELETE statement (each its own short transaction). */
   RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(1_000),
   /** Pause between two batches, so that a large backlog never hogs the database. */
@@ -65,6 +71,9 @@ export function retentionPolicy(env: RetentionEnv): RetentionPolicy {
       'processed-messages': env.RETENTION_PROCESSED_MESSAGES_DAYS,
       'dead-letters': env.RETENTION_DEAD_LETTERS_DAYS,
       'expired-webhook-secrets': env.RETENTION_EXPIRED_SECRETS_DAYS,
+      'connection-health': env.RETENTION_CONNECTION_HEALTH_DAYS,
+      'connection-events': env.RETENTION_CONNECTION_EVENTS_DAYS,
+      'expired-oauth-states': env.RETENTION_EXPIRED_OAUTH_STATES_DAYS,
     },
     batchSize: env.RETENTION_BATCH_SIZE,
     pauseMs: env.RETENTION_BATCH_PAUSE_MS,

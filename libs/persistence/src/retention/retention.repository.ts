@@ -11,8 +11,22 @@ import { PrismaService } from '../prisma/prisma.service';
  * - `dead-letters`: dead_letter mirror rows by deadLetteredAt;
  * - `expired-webhook-secrets`: webhook secrets whose expiresAt passed the cutoff, deleted with their credential row
  *   (the credential delete cascades to webhook_secret). Never an unexpired secret.
+ * - `connection-health`: connection_health (one row per connection test) by checkedAt;
+ * - `connection-events`: connection_event (a connection's event log) by occurredAt;
+ * - `expired-oauth-states`: pending OAuth authorizations whose expiresAt passed the cutoff, deleted with the credential
+ *   row that seals their PKCE verifier (the delete cascades to oauth_state).
  */
-export const RETENTION_TARGETS = ['webhook-rejections', 'audit-events', 'inbox', 'processed-messages', 'dead-letters', 'expired-webhook-secrets'] as const;
+export const RETENTION_TARGETS = [
+  'webhook-rejections',
+  'audit-events',
+  'inbox',
+  'processed-messages',
+  'dead-letters',
+  'expired-webhook-secrets',
+  'connection-health',
+  'connection-events',
+  'expired-oauth-states',
+] as const;
 export type RetentionTarget = (typeof RETENTION_TARGETS)[number];
 
 /**
@@ -27,12 +41,15 @@ const OLDER_THAN: Record<RetentionTarget, { table: string; where: string }> = {
   'processed-messages': { table: 'processed_message', where: `"processedAt" < $1` },
   'dead-letters': { table: 'dead_letter', where: `"deadLetteredAt" < $1` },
   'expired-webhook-secrets': { table: 'webhook_secret', where: `"expiresAt" < $1` },
+  'connection-health': { table: 'connection_health', where: `"checkedAt" < $1` },
+  'connection-events': { table: 'connection_event', where: `"occurredAt" < $1` },
+  'expired-oauth-states': { table: 'oauth_state', where: `"expiresAt" < $1` },
 };
 
 function deleteSql(target: RetentionTarget): string {
   const { table, where } = OLDER_THAN[target];
-  if (target === 'expired-webhook-secrets') {
-    return `DELETE FROM "credential" WHERE "id" = ANY(ARRAY(SELECT "credentialId" FROM "webhook_secret" WHERE ${where} LIMIT $2))`;
+  if (target === 'expired-webhook-secrets' || target === 'expired-oauth-states') {
+    return `DELETE FROM "credential" WHERE "id" = ANY(ARRAY(SELECT "credentialId" FROM "${table}" WHERE ${where} LIMIT $2))`;
   }
   return `DELETE FROM "${table}" WHERE ctid = ANY(ARRAY(SELECT ctid FROM "${table}" WHERE ${where} LIMIT $2))`;
 }

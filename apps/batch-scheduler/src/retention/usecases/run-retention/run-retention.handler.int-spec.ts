@@ -5,7 +5,17 @@ import { createTestDatabase, withPgClient, type TestDatabase } from '@junction/t
 import { RETENTION_LOCK, RunRetentionHandler, type RetentionPolicy, type RetentionReport } from './run-retention.handler';
 
 const DAY = 86_400_000;
-const DAYS: RetentionPolicy['days'] = { 'webhook-rejections': 14, 'audit-events': 365, inbox: 30, 'processed-messages': 45, 'dead-letters': 30, 'expired-webhook-secrets': 7 };
+const DAYS: RetentionPolicy['days'] = {
+  'webhook-rejections': 14,
+  'audit-events': 365,
+  inbox: 30,
+  'processed-messages': 45,
+  'dead-letters': 30,
+  'expired-webhook-secrets': 7,
+  'connection-health': 30,
+  'connection-events': 365,
+  'expired-oauth-states': 1,
+};
 
 /** The retention job against real Postgres: what it deletes, how (batches, each committed), and who may run it. */
 describe('RunRetentionHandler (Postgres)', () => {
@@ -42,7 +52,17 @@ describe('RunRetentionHandler (Postgres)', () => {
     }
   }
   const countVisible = async (target: RetentionTarget) => {
-    const table = { 'webhook-rejections': 'audit_event', 'audit-events': 'audit_event', inbox: 'inbox_message', 'processed-messages': 'processed_message', 'dead-letters': 'dead_letter', 'expired-webhook-secrets': 'credential' }[target];
+    const table = {
+      'webhook-rejections': 'audit_event',
+      'audit-events': 'audit_event',
+      inbox: 'inbox_message',
+      'processed-messages': 'processed_message',
+      'dead-letters': 'dead_letter',
+      'expired-webhook-secrets': 'credential',
+      'connection-health': 'connection_health',
+      'connection-events': 'connection_event',
+      'expired-oauth-states': 'oauth_state',
+    }[target];
     const [row] = await db.prisma.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(*) AS n FROM "${table}"`);
     return Number(row!.n);
   };
@@ -54,7 +74,7 @@ describe('RunRetentionHandler (Postgres)', () => {
 
   async function seed() {
     now = new Date();
-    await db.prisma.$executeRawUnsafe('TRUNCATE "audit_event", "inbox_message", "processed_message", "dead_letter", "webhook_endpoint", "credential" CASCADE');
+    await db.prisma.$executeRawUnsafe('TRUNCATE "audit_event", "inbox_message", "processed_message", "dead_letter", "webhook_endpoint", "credential", "connection", "integration_type" CASCADE');
     const audit = (action: string, n: number, at: Date) =>
       db.prisma.auditEvent.createMany({ data: Array.from({ length: n }, () => ({ action, actor: 'test', outcome: 'x', occurredAt: at })) });
     await audit('webhook.rejected', 23, ago(20));
@@ -80,6 +100,21 @@ describe('RunRetentionHandler (Postgres)', () => {
       await db.prisma.credential.create({ data: { id: credentialId, tenantId: 't1', purpose: name, ciphertext: randomBytes(8), iv: randomBytes(12), tag: randomBytes(16), wrappedKey: randomBytes(60), keyId: 'k' } });
       await db.prisma.webhookSecret.create({ data: { endpointId: 'shop', credentialId, expiresAt } });
     }
+    await db.prisma.integrationType.create({ data: { slug: 'rest', name: 'REST', kind: 'custom', category: 'devtools', description: 'd', authMethods: ['none'], configSchema: {} } });
+    const { id: connectionId } = await db.prisma.connection.create({ data: { tenantId: 't1', typeSlug: 'rest', name: 'api', authMethod: 'none' } });
+    const health = (n: number, at: Date) =>
+      db.prisma.connectionHealth.createMany({ data: Array.from({ length: n }, () => ({ connectionId, tenantId: 't1', ok: true, latencyMs: 5, checkedAt: at })) });
+    await health(6, ago(31));
+    await health(2, ago(29));
+    const events = (n: number, at: Date) =>
+      db.prisma.connectionEvent.createMany({ data: Array.from({ length: n }, () => ({ connectionId, tenantId: 't1', type: 'tested', actor: 'test', occurredAt: at })) });
+    await events(3, ago(366));
+    await events(2, ago(364));
+    for (const [state, expiresAt] of [['old', ago(2)], ['fresh', new Date(now.getTime() + 600_000)]] as const) {
+      const credentialId = randomUUID();
+      await db.prisma.credential.create({ data: { id: credentialId, tenantId: 't1', purpose: 'oauth-pkce', ciphertext: randomBytes(8), iv: randomBytes(12), tag: randomBytes(16), wrappedKey: randomBytes(60), keyId: 'k' } });
+      await db.prisma.oAuthState.create({ data: { state, connectionId, tenantId: 't1', credentialId, redirectUri: 'http://localhost/oauth/callback', expiresAt } });
+    }
   }
 
   it('deletes only rows older than each cutoff, in committed batches of the configured size, and leaves newer ones', async () => {
@@ -95,7 +130,13 @@ describe('RunRetentionHandler (Postgres)', () => {
       'processed-messages': 9,
       'dead-letters': 4,
       'expired-webhook-secrets': 1,
+      'connection-health': 6,
+      'connection-events': 3,
+      'expired-oauth-states': 1,
     });
+    expect(await db.prisma.connectionHealth.count()).toBe(2);
+    expect(await db.prisma.connectionEvent.count()).toBe(2);
+    expect((await db.prisma.oAuthState.findMany()).map((row) => row.state)).toEqual(['fresh']);
     expect(await db.prisma.auditEvent.count({ where: { action: 'webhook.rejected' } })).toBe(5);
     expect(await db.prisma.auditEvent.count({ where: { action: 'endpoint.created' } })).toBe(2);
     expect(await db.prisma.auditEvent.count({ where: { occurredAt: { lt: ago(14) }, action: 'webhook.rejected' } })).toBe(0);
@@ -104,7 +145,8 @@ describe('RunRetentionHandler (Postgres)', () => {
     expect(await db.prisma.deadLetter.count()).toBe(2);
     const secrets = await db.prisma.webhookSecret.findMany({ include: { credential: true } });
     expect(secrets.map((s) => s.credential.purpose).sort()).toEqual(['active', 'recently-expired']);
-    expect(await db.prisma.credential.count()).toBe(2);
+    // The two webhook secrets kept, and the fresh OAuth state's PKCE verifier.
+    expect(await db.prisma.credential.count()).toBe(3);
 
     // 23 webhook rejections with batches of 5: 5, 5, 5, 5, 3, each committed when its statement returned.
     const rejections = repository.batches.filter((b) => b.target === 'webhook-rejections');
