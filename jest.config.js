@@ -4,7 +4,8 @@
  * `npm run check` does that).
  *
  * NestJS 12 ships ESM only. Node 20 loads it from our CommonJS build with require(esm), but Jest's module
- * system cannot, so Jest transpiles those packages to CommonJS too (transformIgnorePatterns below).
+ * system cannot, so Jest transpiles those packages to CommonJS too (transformIgnorePatterns below; a nested copy, such as
+ * @fastify/static's ESM-only content-disposition, is listed with its parent's path).
  */
 const swc = [
   '@swc/jest',
@@ -27,7 +28,7 @@ module.exports = {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|uid|strtok3|token-types|@tokenizer|load-esm|iterare|@octokit)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|uid|strtok3|token-types|@tokenizer|load-esm|iterare|@octokit|@fastify/static/node_modules/content-disposition|content-disposition|oauth4webapi)/)'],
   moduleNameMapper: {
     // Exports only an `import` condition, which Jest's CommonJS resolver does not follow (test signer only).
     '^@octokit/webhooks-methods$': '<rootDir>/node_modules/@octokit/webhooks-methods/dist-node/index.js',

@@ -1,5 +1,21 @@
 import { join, resolve } from 'node:path';
-import { ApiKeyRepository, applyMigrations, AuditEventRepository, CredentialRepository, OutboxParkedRepository, PrismaService, redactDatabaseUrl, RetentionRepository, startEmbeddedPostgres, WebhookEndpointRepository } from '@junction/persistence';
+import { ConnectionResolver, ConnectionSecretStore, ConnectionService, ConnectionTester, IntegrationCatalog, parseCommandList } from '@junction/integrations';
+import {
+  ApiKeyRepository,
+  applyMigrations,
+  AuditEventRepository,
+  ConnectionEventRepository,
+  ConnectionHealthRepository,
+  ConnectionRepository,
+  CredentialRepository,
+  IntegrationTypeRepository,
+  OutboxParkedRepository,
+  PrismaService,
+  redactDatabaseUrl,
+  RetentionRepository,
+  startEmbeddedPostgres,
+  WebhookEndpointRepository,
+} from '@junction/persistence';
 import { CredentialService, CredentialVault, type KeyRing, parseKeyRing } from '@junction/security';
 import { ApiKeyService, WebhookEndpointService } from '@junction/webhooks';
 import { readInstanceFile } from '../../standalone/src/data-dir/instance-file';
@@ -12,6 +28,10 @@ import { openBus } from './commands/topology.command';
 export interface CliRuntime {
   endpoints(): Promise<WebhookEndpointService>;
   apiKeys(): Promise<ApiKeyService>;
+  /** Connection management (`junction connections …`); the catalog is synced on first use. */
+  connections(): Promise<ConnectionService>;
+  /** The integration catalog (synced from code on first use). */
+  catalog(): Promise<IntegrationCatalog>;
   /** The credential service and the ring's active key id. */
   credentials(): Promise<{ service: CredentialService; activeKeyId: string }>;
   /** The ring's key ids, first = active; undefined when there is none yet. Touches no database. */
@@ -48,7 +68,9 @@ export function createCliRuntime(env: CliEnv, notice: (line: string) => void = (
   let database: Promise<{ prisma: PrismaService; database: Database }> | undefined;
   let credentials: Promise<{ service: CredentialService; activeKeyId: string }> | undefined;
   let bus: Promise<MessageBus> | undefined;
+  let catalog: Promise<IntegrationCatalog> | undefined;
   let closed = false;
+  const integrationsOptions = { mcpStdioCommands: parseCommandList(env.MCP_STDIO_COMMANDS) };
 
   const open = () => {
     if (closed) throw new Error('the CLI runtime is closed');
@@ -73,7 +95,35 @@ export function createCliRuntime(env: CliEnv, notice: (line: string) => void = (
       return { service: new CredentialService(new CredentialVault(ring), rows), activeKeyId: ring.activeKeyId };
     })());
 
+  // The CLI may run before any app has started: the catalog is declared in code, so sync it here as the apps do.
+  const openCatalog = () =>
+    (catalog ??= (async () => {
+      const { prisma } = await open();
+      const opened = new IntegrationCatalog(new IntegrationTypeRepository(prisma), undefined, integrationsOptions);
+      await opened.sync();
+      return opened;
+    })());
+
   return {
+    connections: async () => {
+      const [{ prisma }, { service }, types] = await Promise.all([open(), openCredentials(), openCatalog()]);
+      const connections = new ConnectionRepository(prisma);
+      const secrets = new ConnectionSecretStore(service, new CredentialRepository(prisma));
+      // No OAuthTokenManager here (it publishes on the bus): disconnecting an oauth2 connection from the CLI does not
+      // revoke its tokens at the provider; the admin API does.
+      return new ConnectionService(
+        prisma,
+        connections,
+        new ConnectionEventRepository(prisma),
+        new ConnectionHealthRepository(prisma),
+        new AuditEventRepository(prisma),
+        types,
+        secrets,
+        new ConnectionResolver(connections, secrets),
+        new ConnectionTester(undefined, integrationsOptions),
+      );
+    },
+    catalog: openCatalog,
     endpoints: async () => {
       const [{ prisma }, { service }] = await Promise.all([open(), openCredentials()]);
       return new WebhookEndpointService(prisma, new WebhookEndpointRepository(prisma), service, new AuditEventRepository(prisma));

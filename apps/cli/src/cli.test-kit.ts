@@ -1,5 +1,6 @@
 /** Shared by the CLI's unit specs: a runtime of jest mocks and a runner that captures stdout and stderr. */
 import { MemoryTransport } from '@junction/messaging';
+import type { ConnectionView } from '@junction/integrations';
 import type { ApiKeyView, EndpointView } from '@junction/webhooks';
 import { runCli } from './cli';
 import type { CliRuntime } from './cli-context';
@@ -31,6 +32,28 @@ export function endpointView(overrides: Partial<EndpointView> = {}): EndpointVie
   };
 }
 
+export function connectionView(overrides: Partial<ConnectionView> = {}): ConnectionView {
+  return {
+    id: '0b6c2f0e-4a4e-4d4a-9a43-7d7f1e0c0001',
+    tenantId: 'default',
+    type: 'erpnext',
+    name: 'main site',
+    authMethod: 'api_key',
+    config: { baseUrl: 'https://erp.example.com' },
+    status: 'configuring',
+    isDefault: true,
+    hasCredential: true,
+    credentialExpiresAt: null,
+    credentialRotatedAt: null,
+    lastTestedAt: null,
+    lastError: null,
+    connectedAt: null,
+    createdAt: new Date('2025-01-01T00:00:00Z'),
+    updatedAt: new Date('2025-01-01T00:00:00Z'),
+    ...overrides,
+  };
+}
+
 const keyView: ApiKeyView = { id: 'AbCdEf012345', tenantId: 'default', name: 'ops', scopes: ['admin'], createdAt: new Date('2025-01-01T00:00:00Z'), lastUsedAt: null, revokedAt: null };
 
 /** A runtime whose services are jest mocks: these specs are about arguments and output, not persistence. */
@@ -48,7 +71,22 @@ export function fakeRuntime() {
   const rewrapAll = jest.fn(async () => ({ rewrapped: 3, current: 1 }));
   // A real transport: the topology commands' specs count what it holds.
   const bus = new MemoryTransport();
+  const connections = {
+    create: jest.fn(async (_ctx: unknown, _input: unknown) => connectionView()),
+    list: jest.fn(async (_ctx: unknown, _query: unknown) => [connectionView()]),
+    get: jest.fn(async () => connectionView()),
+    test: jest.fn(async () => ({ ok: true, latencyMs: 12, capabilities: ['user:Administrator'], errorClass: null, message: 'authenticated as Administrator' })),
+    connect: jest.fn(async () => ({ connection: connectionView({ status: 'connected' }), test: { ok: true, latencyMs: 12, capabilities: [], errorClass: null, message: 'ok' } })),
+    disconnect: jest.fn(async () => connectionView({ status: 'disconnected' })),
+    rotateCredential: jest.fn(async (_ctx: unknown, _id: string, _input: unknown) => connectionView({ credentialRotatedAt: new Date('2025-02-01T00:00:00Z') })),
+    remove: jest.fn(async () => undefined),
+    logs: jest.fn(async (_ctx: unknown, _id: string, _query: unknown) => ({ items: [{ id: 'e1', type: 'created', actor: 'cli', detail: {}, occurredAt: new Date('2025-01-01T00:00:00Z') }], nextBefore: null })),
+    health: jest.fn(async (_ctx: unknown, _id: string, _query: unknown) => ({ items: [], summary: { checks: 0, ok: 0, failed: 0, uptimeRatio: null, p50LatencyMs: null, p95LatencyMs: null, from: null, to: null } })),
+  };
+  const catalog = { search: jest.fn(async (_filter: unknown) => [{ slug: 'erpnext', name: 'ERPNext', kind: 'vendor', category: 'erp', description: '', authMethods: ['api_key'], configSchema: {}, oauth: null, active: true }]) };
   const runtime: CliRuntime = {
+    connections: jest.fn(async () => connections as never),
+    catalog: jest.fn(async () => catalog as never),
     endpoints: jest.fn(async () => endpoints as never),
     apiKeys: jest.fn(async () => apiKeys as never),
     credentials: jest.fn(async () => ({ service: { rewrapAll } as never, activeKeyId: 'k2' })),
@@ -63,7 +101,7 @@ export function fakeRuntime() {
     bus: jest.fn(async () => bus),
     close: jest.fn(async () => undefined),
   };
-  return { runtime, endpoints, apiKeys, rewrapAll, bus };
+  return { runtime, endpoints, apiKeys, rewrapAll, bus, connections, catalog };
 }
 
 export async function run(argv: string[], options: { env?: Record<string, string>; stdin?: string; fake?: ReturnType<typeof fakeRuntime> } = {}) {

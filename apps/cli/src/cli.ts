@@ -4,6 +4,7 @@ import { createCliRuntime, type CliRuntime } from './cli-context';
 import { describeFailure, ExitCodes, UsageError } from './cli-errors';
 import { apiKeyCommands } from './commands/api-keys.command';
 import type { CommandSpec } from './commands/command';
+import { connectionCommands } from './commands/connections.command';
 import { endpointCommands } from './commands/endpoints.command';
 import { keyCommands } from './commands/keys.command';
 import { outboxCommands } from './commands/outbox.command';
@@ -12,7 +13,7 @@ import { topologyCommands } from './commands/topology.command';
 import { type CliEnv, parseCliEnv } from './config/env';
 import { usage } from './usage';
 
-export const COMMANDS: readonly CommandSpec[] = [...endpointCommands, ...apiKeyCommands, ...keyCommands, ...topologyCommands, ...outboxCommands, ...retentionCommands];
+export const COMMANDS: readonly CommandSpec[] = [...endpointCommands, ...connectionCommands, ...apiKeyCommands, ...keyCommands, ...topologyCommands, ...outboxCommands, ...retentionCommands];
 
 /** The audit trail's actor for everything done from the command line. */
 export const CLI_ACTOR = 'cli';

@@ -1,11 +1,18 @@
+import { IntegrationsModule } from '@junction/integrations';
 import { defineApp, ResilienceModule } from '@junction/platform';
+import { SecurityModule } from '@junction/security';
 import { erpWorkerEnvSchema } from './config/env';
 import { CustomersModule } from './customers/customers.module';
 
-/** erp-worker: erp.commands → ERPNext (Frappe REST) → erp.events. */
+/** erp-worker: erp.commands → ERPNext (Frappe REST) → erp.events, on the command's connection (JUNCTION_KEK set). */
 export const erpWorker = defineApp({
   name: 'erp-worker',
   defaultPort: 3001,
   envSchema: erpWorkerEnvSchema,
-  imports: (env) => [ResilienceModule.forRoot({ tenantId: env.TENANT_ID }), CustomersModule.forRoot(env)],
+  imports: (env) => [
+    ResilienceModule.forRoot({ tenantId: env.TENANT_ID }),
+    // Connections need the key ring their secrets are sealed with; without it the worker runs on ERPNEXT_* or the sandbox.
+    ...(env.JUNCTION_KEK ? [SecurityModule.forRoot({ kek: env.JUNCTION_KEK }), IntegrationsModule.forRoot()] : []),
+    CustomersModule.forRoot(env),
+  ],
 });

@@ -22,6 +22,8 @@ describe('readyBanner', () => {
     expect(banner.match(/Bearer jk_AbCdEf012345_key/g)).toHaveLength(2);
     expect(banner).toMatch(/^ {2}npm run junction -- endpoints add --id my-shop --provider shopify --scheme shopify --secret-stdin$/m);
     expect(banner).toContain('key ring in /data/kek');
+    expect(banner).toContain('The admin API, documented: http://127.0.0.1:3000/docs');
+    expect(banner).toContain('npm run junction -- integration-types list');
   });
 
   it('without an admin key, offers no admin example but says how to get a key; names a non-default data dir for the CLI', () => {

@@ -48,6 +48,9 @@ export function readyBanner(facts: BannerFacts): string {
       : ['  (this key does not work for the admin API: unset JUNCTION_API_KEY for one that does, or create one with `npm run junction -- api-keys create --name me --scope admin`)', 'with the CLI:']),
     `  ${facts.cliEnvPrefix}npm run junction -- endpoints add --id my-shop --provider shopify --scheme shopify --secret-stdin`,
     '',
+    `Connect a provider account: ${facts.cliEnvPrefix}npm run junction -- integration-types list, then … connections add --help`,
+    `The admin API, documented: ${facts.ingressUrl}/docs`,
+    '',
   ];
   return `${lines.join('\n')}\n`;
 }

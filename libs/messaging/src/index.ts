@@ -13,6 +13,8 @@ export * from './publishing/outgoing-message';
 export * from './publishing/message.publisher';
 export * from './outbox/outbox.relay';
 export * from './idempotency/idempotent-consumer';
+export * from './idempotency/effect-step';
+export * from './idempotency/effect-step.errors';
 export * from './dead-letters/dead-letter.mirror';
 export * from './bus/bus.factory';
 export * from './transports/rabbitmq/rabbitmq.transport';

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import type { MessageBus } from './bus/message-bus.port';
+import { EffectStep, type EffectStepOptions } from './idempotency/effect-step';
 import { IdempotentConsumer } from './idempotency/idempotent-consumer';
 import { MESSAGE_BUS, MESSAGING_OPTIONS } from './messaging.tokens';
 import { JunctionClient } from './nest/junction.client';
@@ -27,6 +28,8 @@ export interface MessagingModuleOptions {
    * A row the broker refuses for good (PermanentPublishError: too large, not encodable) is parked at its first failure.
    */
   relayMaxAttempts?: number;
+  /** The effect step's claim lease and heartbeat (EffectStep: claim → provider call → commit). */
+  effectStep?: EffectStepOptions;
 }
 
 /**
@@ -47,8 +50,9 @@ export class MessagingModule {
         OutboxRelay,
         MessagePublisher,
         IdempotentConsumer,
+        EffectStep,
       ],
-      exports: [MESSAGING_OPTIONS, MESSAGE_BUS, JunctionClient, ClientProxy, OutboxRelay, MessagePublisher, IdempotentConsumer],
+      exports: [MESSAGING_OPTIONS, MESSAGE_BUS, JunctionClient, ClientProxy, OutboxRelay, MessagePublisher, IdempotentConsumer, EffectStep],
     };
   }
 }

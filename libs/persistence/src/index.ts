@@ -46,12 +46,18 @@ export type { Exclusive, RetentionSession, RetentionTarget } from './retention/r
 
 // Integration system: catalog, connections, event log, health, OAuth (libs/integrations)
 export { IntegrationTypeRepository } from './connection/integration-type.repository';
+export type { IntegrationTypeFilter, IntegrationTypeRow } from './connection/integration-type.repository';
 export { ConnectionRepository, isUuid } from './connection/connection.repository';
+export type { ConnectionFilter, ConnectionWithCredential, NewConnectionRow } from './connection/connection.repository';
 export { ConnectionEventRepository } from './connection/connection-event.repository';
 export type { NewConnectionEvent } from './connection/connection-event.repository';
 export { ConnectionHealthRepository } from './connection/connection-health.repository';
+export type { NewConnectionHealth } from './connection/connection-health.repository';
 export { OAuthTokenRepository } from './oauth/oauth-token.repository';
+export type { OAuthTokenFields, OAuthTokenWithCredential } from './oauth/oauth-token.repository';
 export { OAuthStateRepository } from './oauth/oauth-state.repository';
+export type { NewOAuthStateRow } from './oauth/oauth-state.repository';
 
 // The effect step's lease (libs/messaging)
 export { CommandClaimRepository } from './command-claim/command-claim.repository';
+export type { ClaimResult, HeldClaim } from './command-claim/command-claim.repository';

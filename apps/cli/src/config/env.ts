@@ -35,6 +35,8 @@ export const cliEnvSchema = z.object({
       }
     })
     .optional(),
+  /** `junction connections add|test` of an mcp-stdio connection: the same allow-list as webhook-ingress's. */
+  MCP_STDIO_COMMANDS: z.string().optional(),
   /** `junction retention run`: the same RETENTION_* settings (and checks) as batch-scheduler. */
   ...retentionEnvShape,
 }).superRefine(refineRetentionEnv);

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { baseEnvSchema, refineBaseEnv } from '@junction/platform';
+import { parseKeyRing } from '@junction/security';
+
+const KEK_FORMAT = '"<id>:<base64 of 32 bytes>[,<id>:<base64>…]"';
 
 export const erpWorkerEnvSchema = baseEnvSchema
   .extend({
@@ -9,6 +12,13 @@ export const erpWorkerEnvSchema = baseEnvSchema
     ERPNEXT_API_SECRET: z.string().min(1).optional(),
     ERPNEXT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     ERPNEXT_SANDBOX_PORT: z.coerce.number().int().min(0).max(65_535).default(8000),
+    /**
+     * The key ring the connection secrets are sealed with (the same as webhook-ingress's). Set: commands resolve
+     * their ERPNext connection (envelope connectionId, else the tenant's default), and ERPNEXT_* become TENANT_ID's
+     * default connection `erpnext-env`. Unset: the worker runs as before connections existed (ERPNEXT_* or the
+     * sandbox for every command; a command naming a connection is dead-lettered).
+     */
+    JUNCTION_KEK: z.string().refine(isKeyRing, `must be ${KEK_FORMAT} (id: letters, digits, ".", "_" or "-"; ids unique)`).optional(),
   })
   .superRefine((env, ctx) => {
     refineBaseEnv(env, ctx);
@@ -19,5 +29,14 @@ export const erpWorkerEnvSchema = baseEnvSchema
       }
     }
   });
+
+function isKeyRing(value: string): boolean {
+  try {
+    parseKeyRing(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type ErpWorkerEnv = z.infer<typeof erpWorkerEnvSchema>;

@@ -1,6 +1,10 @@
-import { type DynamicModule, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Logger, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { ErpNextClient, ErpNextSandbox } from '@junction/connectors/erpnext';
+import { ConnectionResolver, ConnectionSecretStore, IntegrationCatalog } from '@junction/integrations';
+import { ConnectionEventRepository, ConnectionRepository, PrismaService } from '@junction/persistence';
 import type { ErpWorkerEnv } from '../config/env';
+import { ErpNextConnections, type ErpNextFallback } from './erpnext-connections';
+import { ErpNextEnvConnection } from './erpnext-env-connection';
 
 const SANDBOX_KEY = 'sandbox-key';
 const SANDBOX_SECRET = 'sandbox-secret';
@@ -14,38 +18,60 @@ class SandboxLifecycle implements OnApplicationShutdown {
 }
 
 /**
- * Provides the ErpNextClient. With credentials it talks to that site; without, it starts the ERPNext
- * sandbox in-process and says so loudly, so a demo never silently pretends to write to a real ERP.
+ * ERPNext for the worker's use cases: ErpNextConnections resolves each command's connection (with JUNCTION_KEK) and
+ * hands out one client per connection. Env credentials (ERPNEXT_*) become TENANT_ID's connection `erpnext-env` at
+ * start. Without any credentials it starts the ERPNext sandbox in-process and says so loudly, so a demo never
+ * silently pretends to write to a real ERP. ErpNextClient (the env or sandbox client) stays exported for use cases
+ * not yet resolving connections.
  */
 @Module({})
 export class ErpNextModule {
   static forRoot(env: ErpWorkerEnv): DynamicModule {
-    return {
-      module: ErpNextModule,
-      providers: [
-        {
-          provide: ErpNextSandbox,
-          useFactory: async () => {
-            if (env.ERPNEXT_URL) return undefined;
-            const sandbox = new ErpNextSandbox({ apiKey: SANDBOX_KEY, apiSecret: SANDBOX_SECRET });
-            const { url } = await sandbox.start(env.ERPNEXT_SANDBOX_PORT);
-            new Logger(ErpNextModule.name).warn(`no ERPNext credentials configured: using the ERPNext sandbox at ${url}`);
-            return sandbox;
-          },
+    const connectionsEnabled = env.JUNCTION_KEK !== undefined;
+    const providers: Provider[] = [
+      {
+        provide: ErpNextSandbox,
+        useFactory: async () => {
+          if (env.ERPNEXT_URL) return undefined;
+          const sandbox = new ErpNextSandbox({ apiKey: SANDBOX_KEY, apiSecret: SANDBOX_SECRET });
+          const { url } = await sandbox.start(env.ERPNEXT_SANDBOX_PORT);
+          new Logger(ErpNextModule.name).warn(
+            `no ERPNext credentials in env: using the ERPNext sandbox at ${url}${connectionsEnabled ? ' for tenants without an erpnext connection' : ''}`,
+          );
+          return sandbox;
         },
-        {
-          provide: ErpNextClient,
-          inject: [ErpNextSandbox],
-          useFactory: (sandbox?: ErpNextSandbox) =>
-            new ErpNextClient(
-              sandbox
-                ? { baseUrl: sandbox.url, apiKey: SANDBOX_KEY, apiSecret: SANDBOX_SECRET, timeoutMs: env.ERPNEXT_TIMEOUT_MS }
-                : { baseUrl: env.ERPNEXT_URL!, apiKey: env.ERPNEXT_API_KEY!, apiSecret: env.ERPNEXT_API_SECRET!, timeoutMs: env.ERPNEXT_TIMEOUT_MS },
-            ),
+      },
+      {
+        provide: ErpNextClient,
+        inject: [ErpNextSandbox],
+        useFactory: (sandbox?: ErpNextSandbox) =>
+          new ErpNextClient(
+            sandbox
+              ? { baseUrl: sandbox.url, apiKey: SANDBOX_KEY, apiSecret: SANDBOX_SECRET, timeoutMs: env.ERPNEXT_TIMEOUT_MS }
+              : { baseUrl: env.ERPNEXT_URL!, apiKey: env.ERPNEXT_API_KEY!, apiSecret: env.ERPNEXT_API_SECRET!, timeoutMs: env.ERPNEXT_TIMEOUT_MS },
+          ),
+      },
+      {
+        provide: ErpNextConnections,
+        inject: [ErpNextSandbox, ErpNextClient, { token: ConnectionResolver, optional: true }],
+        useFactory: (sandbox: ErpNextSandbox | undefined, client: ErpNextClient, resolver?: ConnectionResolver) => {
+          const fallback: ErpNextFallback = sandbox ? { kind: 'sandbox', client } : connectionsEnabled ? { kind: 'none' } : { kind: 'env', client };
+          return new ErpNextConnections({ fallback, timeoutMs: env.ERPNEXT_TIMEOUT_MS, resolver: connectionsEnabled ? resolver : undefined });
         },
-        { provide: SandboxLifecycle, inject: [ErpNextSandbox], useFactory: (sandbox?: ErpNextSandbox) => new SandboxLifecycle(sandbox) },
-      ],
-      exports: [ErpNextClient, ErpNextSandbox],
-    };
+      },
+      { provide: SandboxLifecycle, inject: [ErpNextSandbox], useFactory: (sandbox?: ErpNextSandbox) => new SandboxLifecycle(sandbox) },
+    ];
+    if (connectionsEnabled && env.ERPNEXT_URL) {
+      providers.push({
+        provide: ErpNextEnvConnection,
+        inject: [PrismaService, ConnectionRepository, ConnectionEventRepository, ConnectionSecretStore, IntegrationCatalog],
+        useFactory: (...deps: [PrismaService, ConnectionRepository, ConnectionEventRepository, ConnectionSecretStore, IntegrationCatalog]) =>
+          new ErpNextEnvConnection(
+            { tenantId: env.TENANT_ID, baseUrl: env.ERPNEXT_URL!, apiKey: env.ERPNEXT_API_KEY!, apiSecret: env.ERPNEXT_API_SECRET!, timeoutMs: env.ERPNEXT_TIMEOUT_MS },
+            ...deps,
+          ),
+      });
+    }
+    return { module: ErpNextModule, providers, exports: [ErpNextClient, ErpNextSandbox, ErpNextConnections] };
   }
 }

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Test } from '@nestjs/testing';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { MemoryTransport, MessagingModule } from '@junction/messaging';
 import { PersistenceModule } from '@junction/persistence';
 import { HttpErrorFilter } from '@junction/platform';
 import { formatKeyEntry, SecurityModule } from '@junction/security';
 import { createTestDatabase, type TestDatabase } from '@junction/testing';
 import { ApiKeyService } from '@junction/webhooks';
+import { IntegrationsModule } from '@junction/integrations';
 import { AdminModule } from './admin.module';
 
 const SECRET = 'whsec_admin-http-plaintext-secret';
@@ -38,7 +40,14 @@ describe('admin API /admin/webhook-endpoints (Fastify, real Postgres)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     const moduleRef = await Test.createTestingModule({
-      imports: [PersistenceModule.forRoot({ databaseUrl: db.url, poolMax: 3 }), SecurityModule.forRoot({ kek: formatKeyEntry('test', randomBytes(32)) }), AdminModule],
+      imports: [
+        PersistenceModule.forRoot({ databaseUrl: db.url, poolMax: 3 }),
+        SecurityModule.forRoot({ kek: formatKeyEntry('test', randomBytes(32)) }),
+        // IntegrationsModule's OAuth token manager publishes events.
+        MessagingModule.forRoot({ bus: new MemoryTransport(), consumer: 'webhook-ingress' }),
+        IntegrationsModule.forRoot(),
+        AdminModule,
+      ],
     }).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
     app.useGlobalFilters(new HttpErrorFilter());

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError, parseEnv } from '@junction/platform';
 import { formatKeyEntry } from '@junction/security';
-import { ingressEnvSchema } from './env';
+import { ingressEnvSchema, publicBaseUrl } from './env';
 
 const base = { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/junction' };
 
@@ -33,5 +33,20 @@ describe('webhook-ingress env: JUNCTION_KEK', () => {
     const message = configError({ ...base, JUNCTION_KEK: value });
     expect(message).toMatch(/JUNCTION_KEK: must be "<id>:<base64 of 32 bytes>/);
     for (const part of value.split(/[:,]/)) expect(message).not.toContain(part);
+  });
+});
+
+describe('webhook-ingress env: PUBLIC_BASE_URL', () => {
+  const kek = formatKeyEntry('k1', randomBytes(32));
+
+  it('defaults to this process on localhost and drops a trailing slash', () => {
+    expect(publicBaseUrl(parseEnv(ingressEnvSchema, { ...base, JUNCTION_KEK: kek, PORT: '8080' }, 'webhook-ingress'))).toBe('http://localhost:8080');
+    expect(publicBaseUrl(parseEnv(ingressEnvSchema, { ...base, JUNCTION_KEK: kek }, 'webhook-ingress'))).toBe('http://localhost:3000');
+    expect(publicBaseUrl(parseEnv(ingressEnvSchema, { ...base, JUNCTION_KEK: kek, PUBLIC_BASE_URL: 'https://hub.example.com/junction/' }, 'webhook-ingress'))).toBe('https://hub.example.com/junction');
+  });
+
+  it('must be an http(s) URL', () => {
+    expect(configError({ ...base, JUNCTION_KEK: kek, PUBLIC_BASE_URL: 'ftp://hub.example.com' })).toMatch(/PUBLIC_BASE_URL: must be an http\(s\) URL/);
+    expect(configError({ ...base, JUNCTION_KEK: kek, PUBLIC_BASE_URL: 'not a url' })).toMatch(/PUBLIC_BASE_URL/);
   });
 });

@@ -13,6 +13,17 @@ export const ingressEnvSchema = baseEnvSchema
      */
     JUNCTION_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
     /**
+     * Where browsers reach this app (scheme, host, optional path prefix): OAuth redirect URIs are
+     * `${PUBLIC_BASE_URL}/oauth/callback` and must be registered with the provider. Default http://localhost:<PORT>.
+     */
+    /**
+     * Commands an `mcp-stdio` connection may run, comma-separated, compared exactly with its `config.command`
+     * (e.g. `/usr/local/bin/erpnext-mcp,/opt/mcp/github-server`). Unset: no stdio MCP server can be added or tested,
+     * since it runs a process on this host with whatever arguments a tenant's admin key sets.
+     */
+    MCP_STDIO_COMMANDS: z.string().optional(),
+    PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://junction.example.com' }).optional(),
+    /**
      * Key-encryption keys for webhook secrets at rest: `<id>:<base64 32 bytes>[,<id>:<base64>…]`, the first one
      * active. The message never repeats the value: it is key material.
      */
@@ -32,3 +43,8 @@ function isKeyRing(value: string): boolean {
 }
 
 export type IngressEnv = z.infer<typeof ingressEnvSchema>;
+
+/** PUBLIC_BASE_URL, or this process on localhost (the port it listens on; 3000 when PORT is unset). */
+export function publicBaseUrl(env: Pick<IngressEnv, 'PUBLIC_BASE_URL' | 'PORT'>, defaultPort = 3000): string {
+  return (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT ?? defaultPort}`).replace(/\/+$/, '');
+}

@@ -3,7 +3,7 @@ export type { LinkedInSandboxOptions, LinkedInLedgerEntry } from './sandbox/link
 export type { LinkedInDailyLimits } from './sandbox/linkedin-budget';
 export type { LinkedInErrorBody } from './sandbox/linkedin-errors';
 export { DEFAULT_TTLS as LINKEDIN_DEFAULT_TTLS } from './sandbox/linkedin-oauth';
-export type { IssuedTokens, LinkedInTokenTtls } from './sandbox/linkedin-oauth';
+export type { IssuedTokens, LinkedInTokenTtls, RefreshGrantCounts } from './sandbox/linkedin-oauth';
 export { DEFAULT_MEMBERS as LINKEDIN_DEFAULT_MEMBERS, DEFAULT_ORGANIZATIONS as LINKEDIN_DEFAULT_ORGANIZATIONS } from './sandbox/linkedin-organizations';
 export type { AclState, LinkedInMember, LinkedInOrganization, OrganizationRole, ShareStatistics } from './sandbox/linkedin-organizations';
 export type { LinkedInPost } from './sandbox/linkedin-posts';

@@ -17,6 +17,12 @@ export const envelopeSchema = z.object({
    * deadline of the provider calls; past it they stop retrying.
    */
   deadline: z.iso.datetime({ offset: true }).optional(),
+  /**
+   * Optional, commands only: the tenant's connection (libs/integrations) the worker must call the provider through.
+   * Absent: the tenant's default connection of that provider. On the envelope rather than in each payload so that
+   * every worker resolves it the same way; workers that predate it ignore it (unknown keys are stripped).
+   */
+  connectionId: z.uuid().optional(),
   payload: z.unknown(),
 });
 

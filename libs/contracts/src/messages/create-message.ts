@@ -9,6 +9,8 @@ export interface CreateMessageOptions {
   id?: string;
   occurredAt?: Date;
   deadline?: Date;
+  /** Commands: the connection to run on (else the tenant's default of the provider). */
+  connectionId?: string;
 }
 
 /** Producers' side: parses (throws on invalid input) so nothing invalid ever reaches the broker. */
@@ -28,6 +30,7 @@ export function createMessage<T extends MessageType>(
     causationId: options.causationId,
     occurredAt: (options.occurredAt ?? new Date()).toISOString(),
     deadline: options.deadline?.toISOString(),
+    connectionId: options.connectionId,
     payload: definition.payload.parse(payload),
   });
   return envelope as MessageOf<T>;

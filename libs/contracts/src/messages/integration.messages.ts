@@ -38,3 +38,24 @@ export const integrationCallRecorded = defineMessage({
     messageId: z.string().optional(),
   }),
 });
+
+/**
+ * A connection's OAuth refresh failed for good (refresh token revoked, expired or rotated away): the connection is
+ * now `reauth_required` and nothing calls the provider through it until a member re-authorizes. An operator alert
+ * (ops.alerts); never carries a token or the provider's response body.
+ */
+export const integrationConnectionReauthRequired = defineMessage({
+  type: 'integration.connection.reauth-required',
+  kind: 'event',
+  topic: Topics.opsAlerts,
+  version: 1,
+  payload: z.strictObject({
+    connectionId: z.uuid(),
+    typeSlug: z.string().min(1),
+    name: z.string().min(1),
+    /** The provider's OAuth error code (invalid_grant …) or the HTTP status class when it sent none. */
+    reason: z.string().min(1).max(200),
+    occurredAt: z.iso.datetime({ offset: true }),
+  }),
+  entityKey: (payload) => `connection:${payload.connectionId}`,
+});

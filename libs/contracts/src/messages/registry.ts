@@ -4,7 +4,7 @@ import { ErrorCodes, type ErrorCode } from '../errors/error-codes';
 import type { MessageDefinition, PayloadOf } from './define-message';
 import { erpCustomerCreate, erpCustomerCreated, erpCustomerCreateFailed } from './erp.messages';
 import { erpSalesOrderCreate } from './erp-sales-order.messages';
-import { integrationCallRecorded } from './integration.messages';
+import { integrationCallRecorded, integrationConnectionReauthRequired } from './integration.messages';
 import { webhooksReceived } from './webhook.messages';
 
 /**
@@ -18,6 +18,7 @@ export const Messages = {
   [erpCustomerCreateFailed.type]: erpCustomerCreateFailed,
   [erpSalesOrderCreate.type]: erpSalesOrderCreate,
   [integrationCallRecorded.type]: integrationCallRecorded,
+  [integrationConnectionReauthRequired.type]: integrationConnectionReauthRequired,
   [webhooksReceived.type]: webhooksReceived,
 } as const;
 

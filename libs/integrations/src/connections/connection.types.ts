@@ -22,6 +22,7 @@ export const ConnectionEventTypes = [
   'config_updated',
   'credential_rotated',
   'token_refreshed',
+  'token_revoked',
   'reauth_required',
   'deleted',
 ] as const;
@@ -78,11 +79,14 @@ export interface ResolvedConnection {
   config: Record<string, unknown>;
   /** null: no credential stored (auth method none, or not configured yet). */
   secret: ConnectionSecret | null;
+  /** Changes whenever the config or the credential does (`<updatedAt ms>:<credentialId>`): a key for per-connection client caches. */
+  version?: string;
   /**
    * The current OAuth access token (auth method oauth2), refreshed by the token manager when near expiry.
-   * Call it per request rather than keeping the value: a refresh by another replica replaces it.
+   * Call it per request rather than keeping the value: a refresh by another replica replaces it. After a 401, pass
+   * the token that was refused as `rejected`: the manager refreshes unless another caller already has.
    */
-  accessToken?: () => Promise<string>;
+  accessToken?: (options?: { rejected?: string }) => Promise<string>;
 }
 
 /** The result of a connection test: the same shape over HTTP, CLI and in connection_health. */
@@ -115,9 +119,12 @@ export type ConnectionErrorCode =
   | 'CONNECTION_DISCONNECTED'
   | 'NO_CONNECTION'
   | 'OAUTH_NOT_SUPPORTED'
+  | 'OAUTH_AUTHORIZATION_REQUIRED'
   | 'OAUTH_STATE_INVALID'
+  | 'OAUTH_AUTHORIZATION_FAILED'
   | 'OAUTH_EXCHANGE_FAILED'
-  | 'REAUTH_REQUIRED';
+  | 'REAUTH_REQUIRED'
+  | 'MCP_COMMAND_NOT_ALLOWED';
 
 export class ConnectionError extends ManagementError<ConnectionErrorCode> {
   override readonly name = 'ConnectionError';

@@ -1,4 +1,4 @@
-import type { DynamicModule, ForwardReference, Type } from '@nestjs/common';
+import type { DynamicModule, ForwardReference, INestApplication, Type } from '@nestjs/common';
 import type { z } from 'zod';
 import type { BaseEnv } from '../config/base-env';
 
@@ -13,6 +13,8 @@ export interface AppDefinition<E extends BaseEnv = BaseEnv> {
   readonly defaultPort: number;
   readonly envSchema: z.ZodType<E>;
   imports(env: E): ModuleImport[];
+  /** Runs on the created application before it listens (extra HTTP routes such as the OpenAPI docs). */
+  configure?(app: INestApplication, env: E): void | Promise<void>;
 }
 
 export function defineApp<E extends BaseEnv>(definition: AppDefinition<E>): AppDefinition<E> {

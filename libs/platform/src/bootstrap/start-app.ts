@@ -64,6 +64,7 @@ export async function startApp<E extends BaseEnv>(definition: AppDefinition<E>, 
     maxDeliveryCount: env.MAX_DELIVERY_COUNT,
     onDeadLetter: deadLetterMirror(app.get(DeadLetterRepository)),
   });
+  await definition.configure?.(app, env);
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
   await app.startAllMicroservices();
   await app.listen({ port: options.port ?? env.PORT ?? definition.defaultPort, host: env.HOST });

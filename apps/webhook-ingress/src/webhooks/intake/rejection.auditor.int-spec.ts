@@ -79,5 +79,6 @@ describe('webhook rejections under a flood (HTTP, real Postgres)', () => {
     expect(aggregates.length).toBeGreaterThanOrEqual(1);
     // Nothing the sender chose reaches an aggregate row.
     for (const row of aggregates) expect(JSON.stringify(row)).not.toMatch(new RegExp(ids.slice(0, 50).join('|')));
-  }, 120_000);
+  // What it proves is a bound on rows, not a speed: 100k requests take 20 s alone and over 2 min on a busy CI machine.
+  }, 300_000);
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { request } from 'undici';
 import { LINKEDIN_SANDBOX_CLIENT, LinkedInSandbox } from './linkedin.sandbox';
 
@@ -125,6 +126,79 @@ describe('LinkedInSandbox (Marketing API over HTTP)', () => {
       now = START + 365 * DAY;
       const dead = await tokenEndpoint({ grant_type: 'refresh_token', refresh_token: issued.refresh_token });
       expect([dead.status, dead.json.error]).toEqual([400, 'invalid_grant']);
+    });
+  });
+
+  describe('PKCE, refresh-token rotation and revocation', () => {
+    const verifier = 'a-pkce-code-verifier-of-at-least-43-characters-0123456789';
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    async function form(path: string, fields: Record<string, string>, base = sandbox.url) {
+      const res = await request(new URL(path, base), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ client_id: LINKEDIN_SANDBOX_CLIENT.id, client_secret: LINKEDIN_SANDBOX_CLIENT.secret, ...fields }).toString(),
+      });
+      const text = await res.body.text();
+      return { status: res.statusCode, json: (text ? JSON.parse(text) : undefined) as Record<string, any> | undefined };
+    }
+
+    it('binds a code to its S256 code_challenge: a missing or wrong code_verifier is invalid_grant, the right one gets tokens', async () => {
+      const u = new URL('/oauth/v2/authorization', sandbox.url);
+      u.search = new URLSearchParams({ response_type: 'code', client_id: LINKEDIN_SANDBOX_CLIENT.id, redirect_uri: 'https://app.example/cb', code_challenge: challenge, code_challenge_method: 'S256' }).toString();
+      const codeOf = async () => {
+        const res = await request(u);
+        await res.body.dump();
+        return new URL(String(res.headers.location)).searchParams.get('code')!;
+      };
+      const missing = await tokenEndpoint({ grant_type: 'authorization_code', code: await codeOf(), redirect_uri: 'https://app.example/cb' });
+      expect([missing.status, missing.json.error]).toEqual([400, 'invalid_grant']);
+      const wrong = await tokenEndpoint({ grant_type: 'authorization_code', code: await codeOf(), redirect_uri: 'https://app.example/cb', code_verifier: `${verifier}x` });
+      expect([wrong.status, wrong.json.error]).toEqual([400, 'invalid_grant']);
+      const right = await tokenEndpoint({ grant_type: 'authorization_code', code: await codeOf(), redirect_uri: 'https://app.example/cb', code_verifier: verifier });
+      expect(right.status).toBe(200);
+
+      const plain = new URL(u);
+      plain.searchParams.set('code_challenge_method', 'plain');
+      const refused = await request(plain);
+      expect([refused.statusCode, ((await refused.body.json()) as { error: string }).error]).toEqual([400, 'invalid_request']);
+    });
+
+    it('by default returns the same refresh token and counts refresh grants served and rejected', async () => {
+      const issued = sandbox.issueTokens();
+      for (let i = 0; i < 2; i++) expect((await tokenEndpoint({ grant_type: 'refresh_token', refresh_token: issued.refresh_token })).json.refresh_token).toBe(issued.refresh_token);
+      await tokenEndpoint({ grant_type: 'refresh_token', refresh_token: 'AQXforged' });
+      expect(sandbox.refreshGrants).toEqual({ served: 2, rejected: 1 });
+      sandbox.reset();
+      expect(sandbox.refreshGrants).toEqual({ served: 0, rejected: 0 });
+    });
+
+    it('with rotateRefreshTokens, a refresh returns a new refresh token and the old one gets 400 invalid_grant', async () => {
+      const rotating = new LinkedInSandbox({ rotateRefreshTokens: true, now: () => new Date(now) });
+      await rotating.start();
+      try {
+        const issued = rotating.issueTokens();
+        const first = await form('/oauth/v2/accessToken', { grant_type: 'refresh_token', refresh_token: issued.refresh_token }, rotating.url);
+        expect(first.status).toBe(200);
+        expect(first.json!.refresh_token).not.toBe(issued.refresh_token);
+        expect(first.json!.refresh_token_expires_in).toBe(365 * 86_400);
+        const again = await form('/oauth/v2/accessToken', { grant_type: 'refresh_token', refresh_token: issued.refresh_token }, rotating.url);
+        expect([again.status, again.json!.error]).toEqual([400, 'invalid_grant']);
+        const next = await form('/oauth/v2/accessToken', { grant_type: 'refresh_token', refresh_token: first.json!.refresh_token }, rotating.url);
+        expect(next.status).toBe(200);
+        expect(rotating.refreshGrants).toEqual({ served: 2, rejected: 1 });
+      } finally {
+        await rotating.stop();
+      }
+    });
+
+    it('POST /oauth/v2/revoke answers 200 and the revoked access token is refused; a wrong client secret is 401 invalid_client', async () => {
+      const issued = sandbox.issueTokens();
+      expect((await form('/oauth/v2/revoke', { token: issued.access_token, client_secret: 'nope' })).json).toMatchObject({ error: 'invalid_client' });
+      expect((await rest('GET', '/rest/organizations/1001', { token: issued.access_token })).status).toBe(200);
+      expect(await form('/oauth/v2/revoke', { token: issued.access_token })).toEqual({ status: 200, json: undefined });
+      expect((await rest('GET', '/rest/organizations/1001', { token: issued.access_token })).json).toMatchObject({ code: 'REVOKED_ACCESS_TOKEN' });
+      expect((await form('/oauth/v2/revoke', { token: issued.refresh_token })).status).toBe(200);
+      expect((await tokenEndpoint({ grant_type: 'refresh_token', refresh_token: issued.refresh_token })).json.error).toBe('invalid_grant');
     });
   });
 

@@ -6,7 +6,7 @@
 import { SandboxServer, type SandboxRequest, type SandboxResponse } from '@junction/connectors/sandbox-kit';
 import { LinkedInDailyBudget, type LinkedInDailyLimits } from './linkedin-budget';
 import { LinkedInErrors } from './linkedin-errors';
-import { DEFAULT_TTLS, LinkedInOAuth, type IssuedTokens, type LinkedInTokenTtls } from './linkedin-oauth';
+import { DEFAULT_TTLS, LinkedInOAuth, type IssuedTokens, type LinkedInTokenTtls, type RefreshGrantCounts } from './linkedin-oauth';
 import {
   ANALYTICS_ROLES,
   DEFAULT_MEMBERS,
@@ -37,6 +37,11 @@ export interface LinkedInSandboxOptions {
   ttls?: Partial<LinkedInTokenTtls>;
   /** Scope granted on consent. */
   scope?: string;
+  /**
+   * Single-use refresh tokens: each refresh returns a new refresh token and the old one gets invalid_grant.
+   * Default false (LinkedIn returns the same refresh token). Tests of race-safe refresh turn it on.
+   */
+  rotateRefreshTokens?: boolean;
   /** Injectable clock: token expiry, daily budget windows and timestamps all read it. */
   now?: () => Date;
   random?: () => number;
@@ -81,7 +86,7 @@ export class LinkedInSandbox extends SandboxServer {
     super({ random: options.random });
     this.now = options.now ?? (() => new Date());
     const client = { id: options.clientId ?? LINKEDIN_SANDBOX_CLIENT.id, secret: options.clientSecret ?? LINKEDIN_SANDBOX_CLIENT.secret };
-    this.oauth = new LinkedInOAuth(client, { ...DEFAULT_TTLS, ...options.ttls }, () => this.now().getTime());
+    this.oauth = new LinkedInOAuth(client, { ...DEFAULT_TTLS, ...options.ttls }, () => this.now().getTime(), { rotateRefreshTokens: options.rotateRefreshTokens });
     this.budget = new LinkedInDailyBudget({ memberPerDay: 100, appPerDay: Number.POSITIVE_INFINITY, ...options.dailyLimits });
     this.explicitVersions = options.activeVersions;
     this.members = options.members ?? DEFAULT_MEMBERS.map((m) => ({ ...m, acls: [...m.acls] }));
@@ -99,8 +104,13 @@ export class LinkedInSandbox extends SandboxServer {
   }
 
   /** The consent step: a single-use authorization code for `memberId` (default: the first member). */
-  authorize(memberId = this.members[0]!.id, options: { scope?: string; redirectUri?: string } = {}): string {
-    return this.oauth.issueCode(memberId, options.scope ?? this.scope, options.redirectUri ?? 'http://localhost/callback');
+  authorize(memberId = this.members[0]!.id, options: { scope?: string; redirectUri?: string; codeChallenge?: string } = {}): string {
+    return this.oauth.issueCode(memberId, options.scope ?? this.scope, options.redirectUri ?? 'http://localhost/callback', options.codeChallenge);
+  }
+
+  /** refresh_token grants answered since start or reset: `served` (new tokens issued) and `rejected` (invalid_grant). */
+  get refreshGrants(): Readonly<RefreshGrantCounts> {
+    return { ...this.oauth.refreshGrants };
   }
 
   /** Tokens without the OAuth round trip, for test setup. */
@@ -144,6 +154,9 @@ export class LinkedInSandbox extends SandboxServer {
     const path = req.url.pathname.replace(/\/+$/, '');
     if (path === '/oauth/v2/accessToken') {
       return req.method === 'POST' ? this.oauth.tokenEndpoint(req.headers['content-type'], req.body) : LinkedInErrors.methodNotAllowed(req.method);
+    }
+    if (path === '/oauth/v2/revoke') {
+      return req.method === 'POST' ? this.oauth.revocationEndpoint(req.headers['content-type'], req.body) : LinkedInErrors.methodNotAllowed(req.method);
     }
     if (path === '/oauth/v2/authorization' && req.method === 'GET') return this.oauth.authorizationEndpoint(req.url.searchParams, this.members[0]!.id, this.scope);
     if (!path.startsWith('/rest/')) return LinkedInErrors.notFound(`Resource ${path}`);

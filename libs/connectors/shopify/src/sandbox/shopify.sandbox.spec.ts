@@ -98,10 +98,10 @@ describe('ShopifySandbox (raw HTTP)', () => {
           await r.body.dump();
           return r.statusCode;
         });
-        const statuses: number[] = [];
-        for (let i = 0; i < 41; i += 1) statuses.push(await hit());
+        // At once, so that the bucket cannot leak a request's worth (500 ms) in between on a busy machine.
+        const statuses = await Promise.all(Array.from({ length: 41 }, () => hit()));
         expect(statuses.filter((s) => s === 200)).toHaveLength(40);
-        expect(statuses[40]).toBe(429);
+        expect(statuses.filter((s) => s === 429)).toHaveLength(1);
         await new Promise((r) => setTimeout(r, 550));
         expect(await hit()).toBe(200);
       } finally {

@@ -170,6 +170,7 @@ export class ShopifySandbox extends SandboxServer {
   private route(request: SandboxRequest, rest: string): Reply {
     const { method, url } = request;
     const base = `http://${request.headers.host ?? 'sandbox'}${url.pathname}`;
+    if (method === 'GET' && rest === 'shop.json') return reply(200, { shop: this.shop() });
     if (method === 'GET' && rest === 'products.json') return this.list('products', this.products, url.searchParams, base);
     if (method === 'GET' && rest === 'orders.json') return this.list('orders', this.orders, url.searchParams, base);
     if (method === 'GET' && rest === 'locations.json') return reply(200, { locations: this.locations });
@@ -181,6 +182,23 @@ export class ShopifySandbox extends SandboxServer {
       return found ? reply(200, { product: pickFields(found, url.searchParams.get('fields')) }) : bad('Not Found', 404);
     }
     return bad('Not Found', 404);
+  }
+
+  /** The shop resource (a subset of Shopify's fields): what a connection test reads. */
+  private shop(): Record<string, unknown> {
+    const name = this.shopDomain.replace(/\.myshopify\.com$/, '');
+    return {
+      id: 1,
+      name,
+      email: `owner@${this.shopDomain}`,
+      domain: this.shopDomain,
+      myshopify_domain: this.shopDomain,
+      plan_name: 'basic',
+      plan_display_name: 'Basic',
+      currency: 'USD',
+      iana_timezone: 'UTC',
+      primary_location_id: this.locations[0]?.id ?? null,
+    };
   }
 
   private list<T extends ShopifyProduct | ShopifyOrder>(

@@ -1,12 +1,16 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { createMessage, type MessageOf } from '@junction/contracts';
 import { ErpNextClient, ErpNextSandbox } from '@junction/connectors/erpnext';
-import { IdempotentConsumer, MemoryTransport, MessagePublisher, MessagingModule, OutboxRelay, type DeliveredMessage } from '@junction/messaging';
+import { EffectStep, EffectStepErrorCodes, MemoryTransport, MessagePublisher, MessagingModule, OutboxRelay, type DeliveredMessage } from '@junction/messaging';
 import { EffectLedgerRepository, PersistenceModule } from '@junction/persistence';
 import { ResilienceModule } from '@junction/platform';
 import { IntegrationError, ResiliencePipelines } from '@junction/resilience';
-import { createTestDatabase, outboxCausedBy, type TestDatabase } from '@junction/testing';
+import { createTestDatabase, outboxCausedBy, withPgClient, type TestDatabase } from '@junction/testing';
+import { ErpNextConnections } from '../../../erpnext/erpnext-connections';
 import { CreateCustomerHandler } from './create-customer.handler';
+
+/** Every command on one client: the sandbox fallback (no connection rows in these tests). */
+const on = (client: ErpNextClient) => new ErpNextConnections({ fallback: { kind: 'sandbox', client }, timeoutMs: 2_000 });
 
 /** The use case against real Postgres and the ERPNext sandbox: effects, events and their exactly-once-ness. */
 describe('CreateCustomerHandler (Postgres + ERPNext sandbox)', () => {
@@ -36,7 +40,7 @@ describe('CreateCustomerHandler (Postgres + ERPNext sandbox)', () => {
         // Fast retries so an outage test does not wait on the production backoff.
         ResilienceModule.forRoot({ tenantId: 't1', overrides: { erpnext: { retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 } } } }),
       ],
-      providers: [CreateCustomerHandler, { provide: ErpNextClient, useValue: new ErpNextClient({ baseUrl: sandbox.url, apiKey: 'k', apiSecret: 'secret-value', timeoutMs: 2_000 }) }],
+      providers: [CreateCustomerHandler, { provide: ErpNextConnections, useValue: on(new ErpNextClient({ baseUrl: sandbox.url, apiKey: 'k', apiSecret: 'secret-value', timeoutMs: 2_000 })) }],
     }).compile();
     await moduleRef.init();
     handler = moduleRef.get(CreateCustomerHandler);
@@ -79,11 +83,59 @@ describe('CreateCustomerHandler (Postgres + ERPNext sandbox)', () => {
     expect(await outboxOf(c.id)).toHaveLength(1);
   });
 
-  it('lets only one of two concurrent deliveries of the same command reach ERPNext', async () => {
+  it('lets only one of two concurrent deliveries of the same command reach ERPNext; the other is redelivered later', async () => {
+    // The first delivery is held inside its ERPNext look-up while the second arrives.
+    let entered!: () => void;
+    const inCall = new Promise<void>((resolve) => (entered = resolve));
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    class Gated extends ErpNextClient {
+      override async findCustomerByName(...args: Parameters<ErpNextClient['findCustomerByName']>) {
+        entered();
+        await gate;
+        return super.findCustomerByName(...args);
+      }
+    }
+    const client = new Gated({ baseUrl: sandbox.url, apiKey: 'k', apiSecret: 'secret-value', timeoutMs: 2_000 });
+    const h = new CreateCustomerHandler(moduleRef.get(EffectStep), on(client), moduleRef.get(EffectLedgerRepository), moduleRef.get(MessagePublisher), moduleRef.get(ResiliencePipelines));
     const c = command();
     const before = posts();
-    await Promise.all([handler.execute(c), handler.execute(c)]);
+    const first = h.execute(c);
+    await inCall;
+
+    // The second finds the first's live claim: a retryable, classified deferral whose delay is the claim's remaining
+    // lease (the bus redelivers it then), never a second effect and never a wait holding a pooled connection.
+    const error = (await h.execute(c).then(() => undefined, (e: unknown) => e)) as { retryAfterMs: number };
+    expect(error).toMatchObject({ code: EffectStepErrorCodes.commandClaimed, retryable: true });
+    expect(error.retryAfterMs).toBeGreaterThan(50_000);
+
+    open();
+    await first;
+    await h.execute(c); // the deferred delivery, redelivered: acknowledged without effects
     expect(posts() - before).toBe(1);
+    expect(await outboxOf(c.id)).toHaveLength(1);
+  });
+
+  it('holds no database transaction while ERPNext is called', async () => {
+    const openTransactions: number[] = [];
+    class Observed extends ErpNextClient {
+      override async createCustomer(...args: Parameters<ErpNextClient['createCustomer']>) {
+        openTransactions.push(
+          await withPgClient(db.url, async (pg) => {
+            const { rows } = await pg.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+            );
+            return rows[0]!.n;
+          }),
+        );
+        return super.createCustomer(...args);
+      }
+    }
+    const client = new Observed({ baseUrl: sandbox.url, apiKey: 'k', apiSecret: 'secret-value', timeoutMs: 2_000 });
+    const h = new CreateCustomerHandler(moduleRef.get(EffectStep), on(client), moduleRef.get(EffectLedgerRepository), moduleRef.get(MessagePublisher), moduleRef.get(ResiliencePipelines));
+    const c = command();
+    await h.execute(c);
+    expect(openTransactions).toEqual([0]);
     expect(await outboxOf(c.id)).toHaveLength(1);
   });
 
@@ -125,7 +177,7 @@ describe('CreateCustomerHandler (Postgres + ERPNext sandbox)', () => {
       }
     }
     const client = new LostResponse({ baseUrl: sandbox.url, apiKey: 'k', apiSecret: 'secret-value', timeoutMs: 2_000 });
-    const h = new CreateCustomerHandler(moduleRef.get(IdempotentConsumer), client, moduleRef.get(EffectLedgerRepository), moduleRef.get(MessagePublisher), moduleRef.get(ResiliencePipelines));
+    const h = new CreateCustomerHandler(moduleRef.get(EffectStep), on(client), moduleRef.get(EffectLedgerRepository), moduleRef.get(MessagePublisher), moduleRef.get(ResiliencePipelines));
     const c = command();
 
     await expect(h.execute(c)).rejects.toMatchObject({ errorClass: 'timeout', retryable: true });
@@ -143,13 +195,17 @@ describe('CreateCustomerHandler (Postgres + ERPNext sandbox)', () => {
     await expect(handler.execute(c)).rejects.toMatchObject({ errorClass: 'server', retryable: true });
     expect(await db.prisma.processedMessage.count({ where: { messageId: c.id } })).toBe(0);
     expect(await outboxOf(c.id)).toHaveLength(0);
+    // The failed attempt released its claim: the redelivery claims at once instead of waiting out the lease.
+    const released = await db.prisma.commandClaim.findUnique({ where: { consumer_messageId: { consumer: 'erp-worker', messageId: c.id } } });
+    expect(released!.leaseUntil.getTime()).toBeLessThan(Date.now());
     await handler.execute(c);
     expect(await outboxOf(c.id)).toHaveLength(1);
+    expect(await db.prisma.commandClaim.count({ where: { messageId: c.id } })).toBe(0);
   });
 
   it('throws (to dead-letter for redrive) when ERPNext rejects the credentials, without leaking them', async () => {
     const wrong = new ErpNextClient({ baseUrl: sandbox.url, apiKey: 'k', apiSecret: 'wrong-secret-value', timeoutMs: 2_000 });
-    const h = new CreateCustomerHandler(moduleRef.get(IdempotentConsumer), wrong, moduleRef.get(EffectLedgerRepository), moduleRef.get(MessagePublisher), moduleRef.get(ResiliencePipelines));
+    const h = new CreateCustomerHandler(moduleRef.get(EffectStep), on(wrong), moduleRef.get(EffectLedgerRepository), moduleRef.get(MessagePublisher), moduleRef.get(ResiliencePipelines));
     const c = command();
     const error = (await h.execute(c).then(() => undefined, (e: unknown) => e)) as Error;
     expect(error).toMatchObject({ errorClass: 'auth', retryable: false });

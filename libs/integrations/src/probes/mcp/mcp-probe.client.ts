@@ -1,0 +1,89 @@
+/**
+ * An MCP handshake over one of the SDK's client transports: initialize, then tools/list (all pages, bounded), then
+ * close. Transport errors seen along the way are reported with the outcome, because a server that writes garbage
+ * to stdout or answers non-JSON-RPC shows up first as a transport error and only then as a closed connection.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+
+const MAX_TOOL_PAGES = 10;
+
+export type McpTarget =
+  | { transport: 'stdio'; command: string; args: string[]; env?: Record<string, string>; cwd?: string }
+  | { transport: 'streamable-http' | 'sse'; url: URL; headers: Record<string, string> };
+
+export interface McpHandshake {
+  server?: { name: string; version: string };
+  protocolVersion?: string;
+  tools: string[];
+  latencyMs: number;
+}
+
+export class McpHandshakeError extends Error {
+  override readonly name = 'McpHandshakeError';
+  constructor(
+    override readonly cause: unknown,
+    /** Errors the transport reported before the call failed (parse errors, stream errors). */
+    readonly transportErrors: unknown[],
+  ) {
+    super('MCP handshake failed');
+  }
+}
+
+export async function mcpHandshake(target: McpTarget, timeoutMs: number): Promise<McpHandshake> {
+  const transport = createTransport(target);
+  const transportErrors: unknown[] = [];
+  let failFast: (error: unknown) => void = () => undefined;
+  const garbled = new Promise<never>((_, reject) => (failFast = reject));
+  garbled.catch(() => undefined);
+  // Set before connect: Client.connect chains its own handler after this one. A stdio server whose stdout is not
+  // JSON-RPC fails at its first line instead of when the SDK has finished killing it (seconds later).
+  transport.onerror = (error) => {
+    transportErrors.push(error);
+    if (target.transport === 'stdio' && isParseError(error)) failFast(error);
+  };
+  const client = new Client({ name: 'junction-connection-test', version: '1.0.0' }, { capabilities: {} });
+  const started = performance.now();
+  try {
+    await Promise.race([client.connect(transport, { timeout: timeoutMs }), garbled]);
+    const tools: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_TOOL_PAGES; page++) {
+      const remaining = Math.max(1, timeoutMs - (performance.now() - started));
+      const result = await client.listTools(cursor ? { cursor } : {}, { timeout: remaining });
+      tools.push(...result.tools.map((t) => t.name));
+      cursor = result.nextCursor;
+      if (!cursor) break;
+    }
+    const latencyMs = Math.round(performance.now() - started);
+    const info = client.getServerVersion();
+    return { server: info ? { name: info.name, version: info.version } : undefined, protocolVersion: (transport as { protocolVersion?: string }).protocolVersion, tools, latencyMs };
+  } catch (error) {
+    throw new McpHandshakeError(error, transportErrors);
+  } finally {
+    // Not awaited: stdio ends stdin, waits up to 2 s, then SIGTERM/SIGKILL (the SDK's close); HTTP aborts the stream
+    // and DELETEs the session. The result does not wait for a slow server to go away.
+    client.close().catch(() => undefined);
+  }
+}
+
+/** A transport error saying the peer's output is not JSON-RPC (JSON.parse or schema validation failed). */
+export function isParseError(error: unknown): boolean {
+  return error instanceof SyntaxError || (error instanceof Error && (error.name === 'ZodError' || error.constructor.name === 'ZodError' || error.constructor.name === '$ZodError'));
+}
+
+function createTransport(target: McpTarget): Transport {
+  switch (target.transport) {
+    case 'stdio':
+      // env: the SDK adds only a safe default set (PATH, HOME, …), never this worker's own environment (its
+      // DATABASE_URL, keys). stderr ignored: it can print anything, including the env it was given.
+      return new StdioClientTransport({ command: target.command, args: target.args, env: target.env, cwd: target.cwd, stderr: 'ignore' });
+    case 'streamable-http':
+      return new StreamableHTTPClientTransport(target.url, { requestInit: { headers: target.headers, redirect: 'error' } });
+    case 'sse':
+      return new SSEClientTransport(target.url, { requestInit: { headers: target.headers } });
+  }
+}
