@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { ConnectionResolver, ConnectionSecretStore, ConnectionService, ConnectionTester, IntegrationCatalog, parseCommandList } from '@junction/integrations';
+import { ConnectionResolver, ConnectionSecretStore, ConnectionService, ConnectionTester, IntegrationCatalog, OAuthTokenManager, parseCommandList } from '@junction/integrations';
 import {
   ApiKeyRepository,
   applyMigrations,
@@ -9,7 +9,9 @@ import {
   ConnectionRepository,
   CredentialRepository,
   IntegrationTypeRepository,
+  OAuthTokenRepository,
   OutboxParkedRepository,
+  OutboxRepository,
   PrismaService,
   redactDatabaseUrl,
   RetentionRepository,
@@ -22,7 +24,7 @@ import { readInstanceFile } from '../../standalone/src/data-dir/instance-file';
 import { kekFilePath, readKekFileIfPresent, readOrCreateKekFile } from '../../standalone/src/data-dir/kek-file';
 import { CliConfigError, CliError, prismaReason } from './cli-errors';
 import type { CliEnv } from './config/env';
-import type { MessageBus } from '@junction/messaging';
+import { type MessageBus, MessagePublisher } from '@junction/messaging';
 import { openBus } from './commands/topology.command';
 
 export interface CliRuntime {
@@ -109,18 +111,21 @@ export function createCliRuntime(env: CliEnv, notice: (line: string) => void = (
       const [{ prisma }, { service }, types] = await Promise.all([open(), openCredentials(), openCatalog()]);
       const connections = new ConnectionRepository(prisma);
       const secrets = new ConnectionSecretStore(service, new CredentialRepository(prisma));
-      // No OAuthTokenManager here (it publishes on the bus): disconnecting an oauth2 connection from the CLI does not
-      // revoke its tokens at the provider; the admin API does.
+      const events = new ConnectionEventRepository(prisma);
+      // Refreshes (test of an oauth2 connection) and revocations (disconnect, remove) as the apps do them; a re-auth alert
+      // goes to the outbox, which the running apps relay.
+      const tokens = new OAuthTokenManager(prisma, new OAuthTokenRepository(prisma), connections, events, service, secrets, MessagePublisher.outboxOnly(new OutboxRepository(prisma)));
       return new ConnectionService(
         prisma,
         connections,
-        new ConnectionEventRepository(prisma),
+        events,
         new ConnectionHealthRepository(prisma),
         new AuditEventRepository(prisma),
         types,
         secrets,
-        new ConnectionResolver(connections, secrets),
+        new ConnectionResolver(connections, secrets, tokens),
         new ConnectionTester(undefined, integrationsOptions),
+        tokens,
       );
     },
     catalog: openCatalog,

@@ -1,6 +1,6 @@
 export { CredentialVault, VaultError } from './vault/credential-vault';
 export type { SealedSecret } from './vault/credential-vault';
-export { formatKeyEntry, KeyRingError, parseKeyRing } from './vault/key-ring';
+export { formatKeyEntry, isKeyRing, KeyRingError, parseKeyRing } from './vault/key-ring';
 export type { KeyRing } from './vault/key-ring';
 export { SchemeNames } from './webhooks/webhook-scheme';
 export { genericHmacOptionsSchema, webhookSchemes } from './webhooks/webhook-schemes';

@@ -1,4 +1,5 @@
 import type { ConnectionHealthView, ConnectionLogsView, ConnectionTestResult, ConnectionView, IntegrationTypeView } from '@junction/integrations';
+import { iso, table } from './output.format';
 
 /** Plain-text views of connections for people; --json prints the service's views. No credential reaches these. */
 export function connectionDetails(view: ConnectionView): string[] {
@@ -50,14 +51,4 @@ export function healthLines(health: ConnectionHealthView): string[] {
 export function integrationTypeTable(types: readonly IntegrationTypeView[]): string[] {
   if (types.length === 0) return ['No integration type matches.'];
   return table(['SLUG', 'KIND', 'CATEGORY', 'AUTH', 'NAME'], types.map((t) => [t.slug, t.kind, t.category, t.authMethods.join(','), t.name]));
-}
-
-function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
-  return [line(header), ...rows.map(line)];
-}
-
-function iso(date: Date | string | null): string {
-  return date === null ? '-' : new Date(date).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

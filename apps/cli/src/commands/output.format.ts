@@ -67,12 +67,14 @@ export function retentionReportTable(report: RetentionReport): string[] {
   ];
 }
 
-function table(header: string[], rows: string[][]): string[] {
+/** Columns padded to their widest cell, two spaces apart (the last column unpadded). */
+export function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   return [line(header), ...rows.map(line)];
 }
 
-function iso(date: Date | string | null): string {
+/** A timestamp to the second, `-` for none. */
+export function iso(date: Date | string | null): string {
   return date === null ? '-' : new Date(date).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { baseEnvSchema, refineBaseEnv } from '@junction/platform';
-import { parseKeyRing } from '@junction/security';
+import { isKeyRing } from '@junction/security';
 
 const KEK_FORMAT = '"<id>:<base64 of 32 bytes>[,<id>:<base64>…]"';
 
@@ -29,14 +29,5 @@ export const erpWorkerEnvSchema = baseEnvSchema
       }
     }
   });
-
-function isKeyRing(value: string): boolean {
-  try {
-    parseKeyRing(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export type ErpWorkerEnv = z.infer<typeof erpWorkerEnvSchema>;

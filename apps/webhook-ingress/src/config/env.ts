@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { baseEnvSchema, refineBaseEnv } from '@junction/platform';
-import { parseKeyRing } from '@junction/security';
+import { isKeyRing } from '@junction/security';
 
 const KEK_FORMAT = '"<id>:<base64 of 32 bytes>[,<id>:<base64>…]"';
 
@@ -32,15 +32,6 @@ export const ingressEnvSchema = baseEnvSchema
       .refine(isKeyRing, `must be ${KEK_FORMAT} (id: letters, digits, ".", "_" or "-"; ids unique)`),
   })
   .superRefine(refineBaseEnv);
-
-function isKeyRing(value: string): boolean {
-  try {
-    parseKeyRing(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export type IngressEnv = z.infer<typeof ingressEnvSchema>;
 

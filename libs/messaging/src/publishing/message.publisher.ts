@@ -20,6 +20,18 @@ export class MessagePublisher {
     private readonly relay: OutboxRelay,
   ) {}
 
+  /**
+   * A publisher for a process without a bus or relay (the CLI): `enqueue` writes outbox rows in the caller's
+   * transaction, which the running apps' relays publish; `publish` is refused.
+   */
+  static outboxOnly(outbox: OutboxRepository): MessagePublisher {
+    const noBus = {
+      publish: () => Promise.reject(new Error('this process has no message bus: enqueue to the outbox instead')),
+    } as unknown as MessageBus;
+    const noRelay = { wake: () => undefined, committed: () => undefined } as unknown as OutboxRelay;
+    return new MessagePublisher(noBus, outbox, noRelay);
+  }
+
   async publish(messages: readonly AnyMessage[]): Promise<void> {
     await inProducerSpan(messages, () => this.bus.publish(messages.map((m) => toOutgoing(m))));
   }

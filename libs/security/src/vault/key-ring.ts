@@ -38,3 +38,13 @@ export function parseKeyRing(value: string): KeyRing {
 export function formatKeyEntry(id: string, key: Buffer): string {
   return `${id}:${key.toString('base64')}`;
 }
+
+/** Whether `value` parses as a key ring (config validation: the message must never repeat the key material). */
+export function isKeyRing(value: string): boolean {
+  try {
+    parseKeyRing(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
