@@ -87,6 +87,34 @@ describe('standalone (npm start)', () => {
     expect(junction.output()).not.toContain('"level":"error"');
   });
 
+  it('documents the admin API at /docs, and connects an ERPNext account through it (tested against the sandbox)', async () => {
+    const key = /Bearer ([A-Za-z0-9_-]+)/.exec(junction.output())![1]!;
+    const docsUrl = /The admin API, documented: (\S+)/.exec(junction.output())![1]!;
+    const ui = await fetch(docsUrl);
+    expect(ui.status).toBe(200);
+    expect(ui.headers.get('content-type')).toMatch(/text\/html/);
+    await ui.body?.cancel();
+    const doc = (await (await fetch(`${docsUrl}/json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/admin/connections', '/admin/connections/{id}/test', '/oauth/{connectionId}/authorize']));
+
+    const admin = new URL('/admin/connections', docsUrl).toString();
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const created = await fetch(admin, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ type: 'erpnext', name: 'sandbox-site', config: { baseUrl: `http://127.0.0.1:${sandboxPort}` }, credential: { apiKey: 'sandbox-key', apiSecret: 'sandbox-secret' } }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const connected = await fetch(`${admin}/${id}/connect`, { method: 'POST', headers: { authorization: headers.authorization } });
+    expect(connected.status).toBe(200);
+    const body = JSON.stringify(await connected.json());
+    expect(JSON.parse(body)).toMatchObject({ connection: { status: 'connected', isDefault: true }, test: { ok: true, errorClass: null } });
+    expect(body).not.toContain('sandbox-secret');
+    const health = (await (await fetch(`${admin}/${id}/health`, { headers: { authorization: headers.authorization } })).json()) as { items: unknown[] };
+    expect(health.items).toHaveLength(1);
+  });
+
   it('runs the first command it prints, creating the Customer in the sandbox', async () => {
     const key = /Bearer ([A-Za-z0-9_-]+)/.exec(junction.output())![1]!;
     const commandsUrl = /curl -s -X POST (\S+\/commands)/.exec(junction.output())![1]!;
