@@ -146,27 +146,30 @@ describe('junction CLI (real Postgres)', () => {
   it('connections of oauth2: `test` refreshes an expired token once (rotating refresh tokens), `disconnect` revokes the tokens at the provider', async () => {
     const sandbox = new LinkedInSandbox({ rotateRefreshTokens: true });
     await sandbox.start();
+    // A database of its own: the tests above re-wrap the shared one's secrets under another key.
+    const own = await createTestDatabase();
+    const cli = (argv: string[], env: Record<string, string> = {}) => junction(argv, { DATABASE_URL: own.url, ...env });
     try {
       const config = JSON.stringify({
         apiBaseUrl: sandbox.url,
         oauth: { authorizationEndpoint: `${sandbox.url}/oauth/v2/authorization`, tokenEndpoint: `${sandbox.url}/oauth/v2/accessToken`, revocationEndpoint: `${sandbox.url}/oauth/v2/revoke` },
       });
       const client = JSON.stringify({ clientId: LINKEDIN_SANDBOX_CLIENT.id, clientSecret: LINKEDIN_SANDBOX_CLIENT.secret });
-      const added = await junction(['connections', 'add', '--type', 'linkedin', '--name', 'brand', '--auth', 'oauth2', '--config', config, '--credential-env', 'LI_CLIENT', '--json'], { LI_CLIENT: client });
+      const added = await cli(['connections', 'add', '--type', 'linkedin', '--name', 'brand', '--auth', 'oauth2', '--config', config, '--credential-env', 'LI_CLIENT', '--json'], { LI_CLIENT: client });
       expect(added.code).toBe(0);
       const id = added.json().id as string;
       expect(added.stdout).not.toContain(LINKEDIN_SANDBOX_CLIENT.secret);
 
       // Authorized as an admin would in a browser: the flow's URL, the sandbox's consent redirect, the callback.
-      const credentials = new CredentialService(new CredentialVault(parseKeyRing(k1)), new CredentialRepository(db.prisma));
-      const secrets = new ConnectionSecretStore(credentials, new CredentialRepository(db.prisma));
+      const credentials = new CredentialService(new CredentialVault(parseKeyRing(k1)), new CredentialRepository(own.prisma));
+      const secrets = new ConnectionSecretStore(credentials, new CredentialRepository(own.prisma));
       const flow = new OAuthFlowService(
-        db.prisma,
-        new ConnectionRepository(db.prisma),
-        new ConnectionEventRepository(db.prisma),
-        new OAuthStateRepository(db.prisma),
-        new OAuthTokenRepository(db.prisma),
-        new CredentialRepository(db.prisma),
+        own.prisma,
+        new ConnectionRepository(own.prisma),
+        new ConnectionEventRepository(own.prisma),
+        new OAuthStateRepository(own.prisma),
+        new OAuthTokenRepository(own.prisma),
+        new CredentialRepository(own.prisma),
         credentials,
         secrets,
       );
@@ -174,25 +177,26 @@ describe('junction CLI (real Postgres)', () => {
       const consent = await fetch(authorizationUrl, { redirect: 'manual' });
       const callback = new URL(consent.headers.get('location')!);
       await flow.callback(Object.fromEntries(callback.searchParams));
-      const authorized = await db.prisma.oAuthToken.findUniqueOrThrow({ where: { connectionId: id } });
+      const authorized = await own.prisma.oAuthToken.findUniqueOrThrow({ where: { connectionId: id } });
 
-      await db.prisma.oAuthToken.update({ where: { connectionId: id }, data: { accessExpiresAt: new Date(Date.now() - 60_000) } });
-      const tested = await junction(['connections', 'test', id, '--json']);
+      await own.prisma.oAuthToken.update({ where: { connectionId: id }, data: { accessExpiresAt: new Date(Date.now() - 60_000) } });
+      const tested = await cli(['connections', 'test', id, '--json']);
       expect(tested.code).toBe(0);
       expect(tested.json()).toMatchObject({ ok: true, errorClass: null });
       expect(sandbox.refreshGrants).toEqual({ served: 1, rejected: 0 });
-      expect((await db.prisma.oAuthToken.findUniqueOrThrow({ where: { connectionId: id } })).version).toBe(authorized.version + 1);
+      expect((await own.prisma.oAuthToken.findUniqueOrThrow({ where: { connectionId: id } })).version).toBe(authorized.version + 1);
 
       const revocations = () => sandbox.requests.filter((r) => r.path === '/oauth/v2/revoke').length;
       expect(revocations()).toBe(0);
-      const disconnected = await junction(['connections', 'disconnect', id, '--json']);
+      const disconnected = await cli(['connections', 'disconnect', id, '--json']);
       expect(disconnected.code).toBe(0);
       expect(disconnected.json()).toMatchObject({ status: 'disconnected' });
       expect(revocations()).toBeGreaterThanOrEqual(1);
-      expect(await db.prisma.oAuthToken.count({ where: { connectionId: id } })).toBe(0);
+      expect(await own.prisma.oAuthToken.count({ where: { connectionId: id } })).toBe(0);
       expect(printed).not.toContain(LINKEDIN_SANDBOX_CLIENT.secret);
     } finally {
       await sandbox.stop();
+      await own.drop();
     }
   });
 
