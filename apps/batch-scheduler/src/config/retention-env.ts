@@ -29,7 +29,9 @@ const days = (fallback: number, min: number) =>
  * - expired webhook secrets 7 days after they expired: an operator can still see what a rotation replaced;
  * - connection health checks 30 days: the uptime and latency history an operator looks at;
  * - connection events 365 days: who connected, rotated or disconnected what, like the audit trail;
- * - expired OAuth authorizations 1 day after they expired (they are useless after their 10 minutes).
+ * - expired OAuth authorizations 1 day after they expired (they are useless after their 10 minutes);
+ * - effect-step claims 7 days after their lease ran out (a committed command deletes its own; these are the claims of
+ *   commands that failed and were dead-lettered: nothing reads them once the lease is over).
  */
 export const retentionEnvShape = {
   RETENTION_WEBHOOK_REJECTIONS_DAYS: days(14, 1),
@@ -41,6 +43,7 @@ export const retentionEnvShape = {
   RETENTION_CONNECTION_HEALTH_DAYS: days(30, 1),
   RETENTION_CONNECTION_EVENTS_DAYS: days(365, 1),
   RETENTION_EXPIRED_OAUTH_STATES_DAYS: days(1, 1),
+  RETENTION_STALE_CLAIMS_DAYS: days(7, 1),
   /** Rows per DELETE statement (each its own short transaction). */
   RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(1_000),
   /** Pause between two batches, so that a large backlog never hogs the database. */
@@ -74,6 +77,7 @@ export function retentionPolicy(env: RetentionEnv): RetentionPolicy {
       'connection-health': env.RETENTION_CONNECTION_HEALTH_DAYS,
       'connection-events': env.RETENTION_CONNECTION_EVENTS_DAYS,
       'expired-oauth-states': env.RETENTION_EXPIRED_OAUTH_STATES_DAYS,
+      'stale-claims': env.RETENTION_STALE_CLAIMS_DAYS,
     },
     batchSize: env.RETENTION_BATCH_SIZE,
     pauseMs: env.RETENTION_BATCH_PAUSE_MS,

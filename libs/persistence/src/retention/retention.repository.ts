@@ -15,6 +15,9 @@ import { PrismaService } from '../prisma/prisma.service';
  * - `connection-events`: connection_event (a connection's event log) by occurredAt;
  * - `expired-oauth-states`: pending OAuth authorizations whose expiresAt passed the cutoff, deleted with the credential
  *   row that seals their PKCE verifier (the delete cascades to oauth_state).
+ * - `stale-claims`: command_claim rows whose lease ran out before the cutoff. A committed command deletes its claim; what
+ *   stays is a claim released by a failure whose command was then dead-lettered or never came back. A redelivery or a
+ *   redrive after the delete simply claims afresh.
  */
 export const RETENTION_TARGETS = [
   'webhook-rejections',
@@ -26,6 +29,7 @@ export const RETENTION_TARGETS = [
   'connection-health',
   'connection-events',
   'expired-oauth-states',
+  'stale-claims',
 ] as const;
 export type RetentionTarget = (typeof RETENTION_TARGETS)[number];
 
@@ -44,6 +48,7 @@ const OLDER_THAN: Record<RetentionTarget, { table: string; where: string }> = {
   'connection-health': { table: 'connection_health', where: `"checkedAt" < $1` },
   'connection-events': { table: 'connection_event', where: `"occurredAt" < $1` },
   'expired-oauth-states': { table: 'oauth_state', where: `"expiresAt" < $1` },
+  'stale-claims': { table: 'command_claim', where: `"leaseUntil" < $1` },
 };
 
 function deleteSql(target: RetentionTarget): string {

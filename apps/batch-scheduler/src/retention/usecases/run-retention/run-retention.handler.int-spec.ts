@@ -15,6 +15,7 @@ const DAYS: RetentionPolicy['days'] = {
   'connection-health': 30,
   'connection-events': 365,
   'expired-oauth-states': 1,
+  'stale-claims': 7,
 };
 
 /** The retention job against real Postgres: what it deletes, how (batches, each committed), and who may run it. */
@@ -62,6 +63,7 @@ describe('RunRetentionHandler (Postgres)', () => {
       'connection-health': 'connection_health',
       'connection-events': 'connection_event',
       'expired-oauth-states': 'oauth_state',
+      'stale-claims': 'command_claim',
     }[target];
     const [row] = await db.prisma.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(*) AS n FROM "${table}"`);
     return Number(row!.n);
@@ -74,7 +76,7 @@ describe('RunRetentionHandler (Postgres)', () => {
 
   async function seed() {
     now = new Date();
-    await db.prisma.$executeRawUnsafe('TRUNCATE "audit_event", "inbox_message", "processed_message", "dead_letter", "webhook_endpoint", "credential", "connection", "integration_type" CASCADE');
+    await db.prisma.$executeRawUnsafe('TRUNCATE "audit_event", "inbox_message", "processed_message", "dead_letter", "webhook_endpoint", "credential", "connection", "integration_type", "command_claim" CASCADE');
     const audit = (action: string, n: number, at: Date) =>
       db.prisma.auditEvent.createMany({ data: Array.from({ length: n }, () => ({ action, actor: 'test', outcome: 'x', occurredAt: at })) });
     await audit('webhook.rejected', 23, ago(20));
@@ -115,6 +117,11 @@ describe('RunRetentionHandler (Postgres)', () => {
       await db.prisma.credential.create({ data: { id: credentialId, tenantId: 't1', purpose: 'oauth-pkce', ciphertext: randomBytes(8), iv: randomBytes(12), tag: randomBytes(16), wrappedKey: randomBytes(60), keyId: 'k' } });
       await db.prisma.oAuthState.create({ data: { state, connectionId, tenantId: 't1', credentialId, redirectUri: 'http://localhost/oauth/callback', expiresAt } });
     }
+    const claims = (n: number, leaseUntil: Date) =>
+      db.prisma.commandClaim.createMany({ data: Array.from({ length: n }, () => ({ consumer: 'erp-worker', messageId: randomUUID(), owner: 'host:1:x', leaseUntil })) });
+    await claims(4, ago(8));
+    await claims(2, ago(6));
+    await claims(1, new Date(now.getTime() + 60_000));
   }
 
   it('deletes only rows older than each cutoff, in committed batches of the configured size, and leaves newer ones', async () => {
@@ -133,7 +140,9 @@ describe('RunRetentionHandler (Postgres)', () => {
       'connection-health': 6,
       'connection-events': 3,
       'expired-oauth-states': 1,
+      'stale-claims': 4,
     });
+    expect(await db.prisma.commandClaim.count()).toBe(3);
     expect(await db.prisma.connectionHealth.count()).toBe(2);
     expect(await db.prisma.connectionEvent.count()).toBe(2);
     expect((await db.prisma.oAuthState.findMany()).map((row) => row.state)).toEqual(['fresh']);
