@@ -5,6 +5,9 @@ import type { OutgoingMessage } from '../bus/message-bus.port';
 import { MemoryTransport } from '../transports/memory/memory.transport';
 import { OutboxRelay } from './outbox.relay';
 
+/** The relay's linger in these tests: a wake-up while idle publishes before it would have ended. */
+const LINGER_MS = 1_000;
+
 const row = (n: number) => ({ id: randomUUID(), topic: 'crm.commands', type: 'customer.create', body: { n } });
 
 describe('OutboxRelay (real Postgres)', () => {
@@ -22,8 +25,9 @@ describe('OutboxRelay (real Postgres)', () => {
       published.push({ at: performance.now(), messages: [...messages] });
       await publish(messages);
     };
-    // A long poll, so that only wake-ups and the linger decide when it relays.
-    relay = new OutboxRelay(outbox, bus, { bus, consumer: 'test', relayPollMs: 60_000, relayLingerMs: 400 });
+    // A long poll, so that only wake-ups and the linger decide when it relays. "At once" below means before the linger
+    // would have ended; a long linger keeps that distinction clear of a busy machine's scheduling delays.
+    relay = new OutboxRelay(outbox, bus, { bus, consumer: 'test', relayPollMs: 60_000, relayLingerMs: LINGER_MS });
     relay.onApplicationBootstrap();
   });
   afterAll(async () => {
@@ -39,10 +43,11 @@ describe('OutboxRelay (real Postgres)', () => {
   it('publishes a wake-up at once when idle, and gathers the commits of its linger into one claim under load', async () => {
     await new Promise((resolve) => setTimeout(resolve, 50)); // the start-up drain found nothing
     published.length = 0;
+    await db.prisma.transaction((tx) => outbox.enqueue(tx, [row(0)]));
     const t0 = performance.now();
-    await commit(0);
+    relay.wake();
     await waitUntil(() => published.length === 1);
-    expect(published[0]!.at - t0).toBeLessThan(300);
+    expect(published[0]!.at - t0).toBeLessThan(LINGER_MS);
 
     for (let n = 1; n <= 5; n++) await commit(n);
     await waitUntil(() => published.flatMap((p) => p.messages).length === 6);
@@ -51,7 +56,7 @@ describe('OutboxRelay (real Postgres)', () => {
   });
 
   it('publishes rows handed over by `committed` as held, at once when idle, with no claim needed', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 450)); // past the previous test's linger
+    await new Promise((resolve) => setTimeout(resolve, LINGER_MS + 50)); // past the previous test's linger
     published.length = 0;
     const rows = [row(10), row(11)];
     await db.prisma.transaction((tx) => outbox.enqueue(tx, rows));
@@ -59,7 +64,7 @@ describe('OutboxRelay (real Postgres)', () => {
     relay.committed(rows.map((r) => ({ id: r.id, topic: r.topic, type: r.type, body: JSON.stringify(r.body), headers: { 'x-held': 'yes' } })));
 
     await waitUntil(() => published.length === 1);
-    expect(published[0]!.at - t0).toBeLessThan(300);
+    expect(published[0]!.at - t0).toBeLessThan(LINGER_MS);
     // The headers show the messages were built from the held rows (the stored rows have none), not read back.
     expect(published[0]!.messages.map((m) => [m.messageId, m.headers?.['x-held'], (m.body as { text: string }).text])).toEqual([
       [rows[0]!.id, 'yes', '{"n":10}'],
