@@ -102,7 +102,7 @@ export function createCliRuntime(env: CliEnv, notice: (line: string) => void = (
     (catalog ??= (async () => {
       const { prisma } = await open();
       const opened = new IntegrationCatalog(new IntegrationTypeRepository(prisma), undefined, integrationsOptions);
-      await opened.sync();
+      await opened.ensureSynced();
       return opened;
     })());
 

@@ -48,8 +48,8 @@ export class ErpNextEnvConnection implements OnApplicationBootstrap {
   }
 
   async ensure(env: ErpNextEnvCredentials): Promise<EnvConnectionOutcome> {
-    // This hook can run before the catalog's own start-up sync (module order): the erpnext type row must exist (FK).
-    await this.catalog.sync();
+    // This hook can run before the catalog's own start-up hook (module order): the erpnext type row must exist (FK).
+    await this.catalog.ensureSynced();
     const secret: ApiKeySecret = { authMethod: 'api_key', apiKey: env.apiKey, apiSecret: env.apiSecret };
     const config = { baseUrl: env.baseUrl, timeoutMs: env.timeoutMs };
     return this.prisma.transaction(async (tx) => {

@@ -41,6 +41,7 @@ export class IntegrationCatalog implements OnApplicationBootstrap {
   private readonly logger = new Logger(IntegrationCatalog.name);
   private readonly validator = new ConfigValidator();
   private readonly declared: ReadonlyMap<string, IntegrationTypeDefinition>;
+  private synced?: Promise<unknown>;
 
   constructor(
     private readonly types: IntegrationTypeRepository,
@@ -51,7 +52,19 @@ export class IntegrationCatalog implements OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.sync();
+    await this.ensureSynced();
+  }
+
+  /**
+   * The start-up sync, once per process: whoever needs the integration_type rows first (this hook, or another
+   * provider's bootstrap that runs before it) starts it, the others await the same run. A failed run is retried.
+   */
+  ensureSynced(): Promise<unknown> {
+    this.synced ??= this.sync().catch((error: unknown) => {
+      this.synced = undefined;
+      throw error;
+    });
+    return this.synced;
   }
 
   /** Upserts the declared types; types no longer declared become inactive (their connections stay). */
