@@ -6,6 +6,7 @@ import {
   type ConnectionHealthView,
   type ConnectionLogsView,
   ConnectionService,
+  ConnectionStatuses,
   type ConnectionTestResult,
   connectionUpdateSchema,
   type ConnectionView,
@@ -42,7 +43,7 @@ export class ConnectionsController {
   @Get()
   @ApiOperation({ summary: 'List the tenant’s connections' })
   @ApiQuery({ name: 'type', required: false })
-  @ApiQuery({ name: 'status', required: false, enum: ['configuring', 'connected', 'error', 'disconnected', 'reauth_required'] })
+  @ApiQuery({ name: 'status', required: false, enum: [...ConnectionStatuses] })
   @ApiOkResponse({ schema: { type: 'object', properties: { items: { type: 'array', items: connectionViewSchema } } } })
   async list(@Caller() actor: ActorContext, @Query() query: Record<string, unknown>): Promise<{ items: ConnectionView[] }> {
     return { items: await this.connections.list(actor, query) };

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { IntegrationCatalog, type IntegrationTypeView } from '@junction/integrations';
+import { IntegrationCatalog, IntegrationKinds, type IntegrationTypeView } from '@junction/integrations';
 import { ApiKeyAuth } from '../auth/api-key.guard';
 import { ApiKeyDocs, ErrorResponse, integrationTypeSchema } from '../docs/openapi.schemas';
 import { EndpointErrorInterceptor } from './endpoint-error.interceptor';
@@ -17,7 +17,7 @@ export class IntegrationTypesController {
   @Get()
   @ApiOperation({ summary: 'Search the catalog', description: 'Active types; `q` matches slug, name, description and category (case-insensitive).' })
   @ApiQuery({ name: 'q', required: false, description: 'text' })
-  @ApiQuery({ name: 'kind', required: false, enum: ['mcp', 'vendor', 'custom'] })
+  @ApiQuery({ name: 'kind', required: false, enum: [...IntegrationKinds] })
   @ApiQuery({ name: 'category', required: false, description: 'erp, crm, social, commerce, devtools …' })
   @ApiOkResponse({ schema: { type: 'object', properties: { items: { type: 'array', items: integrationTypeSchema } } } })
   async search(@Query('q') q?: string, @Query('kind') kind?: string, @Query('category') category?: string): Promise<{ items: IntegrationTypeView[] }> {

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiForbiddenResponse, ApiResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { z } from 'zod';
+import { AuthMethods, ConnectionEventTypes, ConnectionStatuses, IntegrationKinds, ProbeErrorClasses } from '@junction/integrations';
 
 /** The security scheme name of `Authorization: Bearer <API key>` in the OpenAPI document. */
 export const API_KEY_SCHEME = 'api-key';
@@ -47,9 +48,9 @@ export const connectionViewSchema = {
     tenantId: { type: 'string' },
     type: { type: 'string', description: 'integration type slug' },
     name: { type: 'string' },
-    authMethod: { type: 'string', enum: ['api_key', 'oauth2', 'basic', 'bearer', 'jwt', 'none'] },
+    authMethod: { type: 'string', enum: [...AuthMethods] },
     config: { type: 'object', additionalProperties: true },
-    status: { type: 'string', enum: ['configuring', 'connected', 'error', 'disconnected', 'reauth_required'] },
+    status: { type: 'string', enum: [...ConnectionStatuses] },
     isDefault: { type: 'boolean' },
     hasCredential: { type: 'boolean' },
     credentialExpiresAt: nullableDate,
@@ -68,7 +69,7 @@ export const testResultSchema = {
     ok: { type: 'boolean' },
     latencyMs: { type: 'integer' },
     capabilities: { type: 'array', items: { type: 'string' } },
-    errorClass: { type: 'string', nullable: true, enum: ['unreachable', 'timeout', 'auth', 'permission', 'protocol', 'rate_limited', 'config', null] },
+    errorClass: { type: 'string', nullable: true, enum: [...ProbeErrorClasses, null] },
     message: { type: 'string' },
   },
 };
@@ -78,7 +79,7 @@ export const integrationTypeSchema = {
   properties: {
     slug: { type: 'string' },
     name: { type: 'string' },
-    kind: { type: 'string', enum: ['mcp', 'vendor', 'custom'] },
+    kind: { type: 'string', enum: [...IntegrationKinds] },
     category: { type: 'string' },
     description: { type: 'string' },
     authMethods: { type: 'array', items: { type: 'string' }, description: 'the first is the default' },
@@ -97,7 +98,7 @@ export const logsSchema = {
         type: 'object',
         properties: {
           id: { type: 'string' },
-          type: { type: 'string', description: 'created | connected | disconnected | tested | error | config_updated | credential_rotated | token_refreshed | reauth_required' },
+          type: { type: 'string', description: ConnectionEventTypes.join(' | ') },
           actor: { type: 'string' },
           detail: { type: 'object' },
           occurredAt: { type: 'string', format: 'date-time' },

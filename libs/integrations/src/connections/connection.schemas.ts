@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConnectionError } from './connection.types';
+import { ConnectionError, ConnectionStatuses } from './connection.types';
 
 /** Printable, no control characters: names show up in tables, logs and the CLI. */
 const name = z
@@ -56,7 +56,7 @@ export type CredentialRotateInput = z.infer<typeof credentialRotateSchema>;
 
 export const connectionListQuerySchema = z.strictObject({
   type: z.string().min(1).max(64).optional(),
-  status: z.enum(['configuring', 'connected', 'error', 'disconnected', 'reauth_required']).optional(),
+  status: z.enum(ConnectionStatuses).optional(),
 });
 
 export const logsQuerySchema = z.strictObject({
