@@ -72,7 +72,8 @@ export class ErpNextEnvConnection implements OnApplicationBootstrap {
 
   private async refresh(tx: Tx, row: Connection, secret: ApiKeySecret, config: { baseUrl: string; timeoutMs: number }): Promise<EnvConnectionOutcome> {
     const current = row.config as Record<string, unknown>;
-    const configChanged = current.baseUrl !== config.baseUrl || current.timeoutMs !== config.timeoutMs;
+    const changedKeys = (['baseUrl', 'timeoutMs'] as const).filter((key) => current[key] !== config[key]);
+    const configChanged = changedKeys.length > 0;
     const secretChanged = row.authMethod !== 'api_key' || !(await this.sameSecret(row.credentialId, secret));
     if (!configChanged && !secretChanged) return { action: 'unchanged', connectionId: row.id, isDefault: row.isDefault };
 
@@ -88,7 +89,7 @@ export class ErpNextEnvConnection implements OnApplicationBootstrap {
     await this.connections.update(tx, row.id, data);
     // The old sealed row goes: calls in flight already hold the opened secret (ConnectionResolver), new ones read the new id.
     if (secretChanged && row.credentialId) await this.connections.deleteCredentials(tx, [row.credentialId]);
-    if (configChanged) await this.events.record({ connectionId: row.id, tenantId: row.tenantId, type: 'config_updated', actor: ACTOR, detail: { source: 'env', configKeys: ['baseUrl', 'timeoutMs'].filter((k) => current[k] !== config[k as keyof typeof config]) } }, tx);
+    if (configChanged) await this.events.record({ connectionId: row.id, tenantId: row.tenantId, type: 'config_updated', actor: ACTOR, detail: { source: 'env', configKeys: changedKeys } }, tx);
     if (secretChanged) await this.events.record({ connectionId: row.id, tenantId: row.tenantId, type: 'credential_rotated', actor: ACTOR, detail: { source: 'env' } }, tx);
     if (row.status === 'disconnected') this.logger.warn(`connection ${ERPNEXT_ENV_CONNECTION} (${row.id}) is disconnected: updated from env but left disconnected`);
     return { action: secretChanged ? 'credential_rotated' : 'config_updated', connectionId: row.id, isDefault: row.isDefault };

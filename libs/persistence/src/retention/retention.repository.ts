@@ -36,24 +36,25 @@ export type RetentionTarget = (typeof RETENTION_TARGETS)[number];
 /**
  * $1 = cutoff, rows strictly older go. Fixed SQL text: nothing here comes from a caller but the two parameters.
  * `ctid = ANY(ARRAY(SELECT ctid … LIMIT $2))` is a TID scan over one index-ordered batch: each statement touches at
- * most $2 rows, and rows that are not old enough are never read.
+ * most $2 rows, and rows that are not old enough are never read. `viaCredential`: the rows hang off a sealed credential,
+ * which is deleted instead (the delete cascades to them), so no secret outlives them.
  */
-const OLDER_THAN: Record<RetentionTarget, { table: string; where: string }> = {
+const OLDER_THAN: Record<RetentionTarget, { table: string; where: string; viaCredential?: true }> = {
   'webhook-rejections': { table: 'audit_event', where: `"action" = 'webhook.rejected' AND "occurredAt" < $1` },
   'audit-events': { table: 'audit_event', where: `"action" <> 'webhook.rejected' AND "occurredAt" < $1` },
   inbox: { table: 'inbox_message', where: `"receivedAt" < $1` },
   'processed-messages': { table: 'processed_message', where: `"processedAt" < $1` },
   'dead-letters': { table: 'dead_letter', where: `"deadLetteredAt" < $1` },
-  'expired-webhook-secrets': { table: 'webhook_secret', where: `"expiresAt" < $1` },
+  'expired-webhook-secrets': { table: 'webhook_secret', where: `"expiresAt" < $1`, viaCredential: true },
   'connection-health': { table: 'connection_health', where: `"checkedAt" < $1` },
   'connection-events': { table: 'connection_event', where: `"occurredAt" < $1` },
-  'expired-oauth-states': { table: 'oauth_state', where: `"expiresAt" < $1` },
+  'expired-oauth-states': { table: 'oauth_state', where: `"expiresAt" < $1`, viaCredential: true },
   'stale-claims': { table: 'command_claim', where: `"leaseUntil" < $1` },
 };
 
 function deleteSql(target: RetentionTarget): string {
-  const { table, where } = OLDER_THAN[target];
-  if (target === 'expired-webhook-secrets' || target === 'expired-oauth-states') {
+  const { table, where, viaCredential } = OLDER_THAN[target];
+  if (viaCredential) {
     return `DELETE FROM "credential" WHERE "id" = ANY(ARRAY(SELECT "credentialId" FROM "${table}" WHERE ${where} LIMIT $2))`;
   }
   return `DELETE FROM "${table}" WHERE ctid = ANY(ARRAY(SELECT ctid FROM "${table}" WHERE ${where} LIMIT $2))`;
