@@ -20,8 +20,6 @@ import { connectionCreateSchema, connectionListQuerySchema, connectionUpdateSche
 import { type AuthMethod, AuthMethods, ConnectionError, type ConnectionEventType, type ConnectionSecret, type ConnectionTestResult } from './connection.types';
 import { type ConnectionHealthView, type ConnectionLogsView, type ConnectionView, toConnectionView, toHealthView, toLogsView } from './connection.view';
 
-const TEST_TIMEOUT_MS = 10_000;
-
 export interface ConnectResult {
   connection: ConnectionView;
   test: ConnectionTestResult;
@@ -221,8 +219,8 @@ export class ConnectionService {
       if (!(error instanceof ConnectionError)) throw error;
       return { ok: false, latencyMs: Math.round(performance.now() - started), capabilities: [], errorClass: error.code === 'REAUTH_REQUIRED' ? 'auth' : 'config', message: error.message };
     }
-    const timeoutMs = typeof resolved.config.timeoutMs === 'number' ? resolved.config.timeoutMs : TEST_TIMEOUT_MS;
-    return this.tester.test(resolved, { timeoutMs });
+    // The connection's own timeout when its config has one; otherwise the tester's default.
+    return this.tester.test(resolved, { timeoutMs: typeof resolved.config.timeoutMs === 'number' ? resolved.config.timeoutMs : undefined });
   }
 
   private async recordTest(tx: Tx, actor: ActorContext, row: Connection, test: ConnectionTestResult, now: Date): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Connection, ConnectionEvent, ConnectionHealth } from '@junction/persistence';
+import type { ConnectionEvent, ConnectionHealth, ConnectionWithCredential } from '@junction/persistence';
 import type { AuthMethod, ConnectionStatus, ConnectionTestResult, ProbeErrorClass } from './connection.types';
 
 /** A connection as the admin API and CLI show it. Never the credential: only whether there is one and its dates. */
@@ -21,9 +21,7 @@ export interface ConnectionView {
   updatedAt: Date;
 }
 
-export type ConnectionRowWithCredential = Connection & { credential: { expiresAt: Date | null } | null };
-
-export function toConnectionView(row: ConnectionRowWithCredential): ConnectionView {
+export function toConnectionView(row: ConnectionWithCredential): ConnectionView {
   return {
     id: row.id,
     tenantId: row.tenantId,

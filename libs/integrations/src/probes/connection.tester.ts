@@ -32,11 +32,6 @@ export class ConnectionTester {
     for (const probe of probes ?? defaultProbes(options)) for (const slug of probe.typeSlugs) this.bySlug.set(slug, probe);
   }
 
-  /** The type slugs that have a connection test. */
-  get typeSlugs(): string[] {
-    return [...this.bySlug.keys()];
-  }
-
   async test(connection: ResolvedConnection, options: { timeoutMs?: number } = {}): Promise<ConnectionTestResult> {
     const timeoutMs = Math.min(Math.max(options.timeoutMs ?? DEFAULT_TEST_TIMEOUT_MS, 1), MAX_TEST_TIMEOUT_MS);
     const probe = this.bySlug.get(connection.typeSlug);

@@ -69,12 +69,6 @@ export class ConnectionResolver {
     return resolved;
   }
 
-  /** Forgets what was opened (all, or one connection's). */
-  evict(connectionId?: string): void {
-    if (connectionId) this.cache.delete(connectionId);
-    else this.cache.clear();
-  }
-
   private build(row: Connection, secret: ConnectionSecret | null): ResolvedConnection {
     const tokens = this.tokens;
     const id = row.id;
