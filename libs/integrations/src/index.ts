@@ -30,6 +30,8 @@ export { OAUTH_PKCE_PURPOSE, OAUTH_TOKEN_PURPOSE } from './oauth/oauth-tokens';
 
 // Resolution (workers) and connection tests
 export { ConnectionResolver, RESOLVED_TTL_MS } from './resolve/connection.resolver';
+export { ConnectionClients, UnresolvedConnectionError, connectionTimeoutMs, requiredConfigString } from './resolve/connection-clients';
+export type { ConnectionClientsOptions, ConnectionFallback, ConnectionTarget } from './resolve/connection-clients';
 export { CONNECTION_PROBES, ConnectionTester, DEFAULT_TEST_TIMEOUT_MS, defaultProbes } from './probes/connection.tester';
 export { ProbeFailure } from './probes/probe-failure';
 export { ErpNextProbe } from './probes/providers/erpnext.probe';

@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import type { MessageBus } from './bus/message-bus.port';
+import { CommandStep } from './commands/command-step';
+import { DeadLetterRecorder } from './dead-letters/dead-letter.recorder';
 import { EffectStep, type EffectStepOptions } from './idempotency/effect-step';
 import { IdempotentConsumer } from './idempotency/idempotent-consumer';
 import { MESSAGE_BUS, MESSAGING_OPTIONS } from './messaging.tokens';
@@ -51,8 +53,10 @@ export class MessagingModule {
         MessagePublisher,
         IdempotentConsumer,
         EffectStep,
+        CommandStep,
+        DeadLetterRecorder,
       ],
-      exports: [MESSAGING_OPTIONS, MESSAGE_BUS, JunctionClient, ClientProxy, OutboxRelay, MessagePublisher, IdempotentConsumer, EffectStep],
+      exports: [MESSAGING_OPTIONS, MESSAGE_BUS, JunctionClient, ClientProxy, OutboxRelay, MessagePublisher, IdempotentConsumer, EffectStep, CommandStep, DeadLetterRecorder],
     };
   }
 }

@@ -12,22 +12,23 @@ describe('junction CLI: topology', () => {
     expect(topology.topics).toEqual(expect.arrayContaining(['erp.commands', 'webhooks.received', 'integration.calls']));
     expect(topology.subscriptions).toEqual(
       expect.arrayContaining([
-        { topic: 'erp.commands', subscription: 'erp-worker', types: ['erp.customer.create'], maxDeliveryCount: 10 },
+        { topic: 'erp.commands', subscription: 'erp-worker', types: expect.arrayContaining(['erp.customer.create', 'erp.sales-order.create']), maxDeliveryCount: 10 },
         { topic: 'webhooks.received', subscription: 'webhook-ingress', types: ['webhooks.received'], maxDeliveryCount: 10 },
       ]),
     );
   });
 
-  it('apply declares the topology on the bus: a routed command nobody consumes is then held and counted by status', async () => {
+  it('apply declares the topology on the bus: a message nobody consumes is then held and counted by status', async () => {
     const fake = fakeRuntime();
     expect((await run(['topology', 'apply'], { fake, env: { BUS: 'rabbitmq', RABBITMQ_URL: 'amqp://x' } })).code).toBe(0);
-    const order = createMessage('erp.sales-order.create', salesOrder(), { tenantId: 't1' });
-    await fake.bus.publish([toOutgoing(order)]);
+    // No app consumes erp.events yet: its events are held in the topic's unrouted subscription.
+    const created = createMessage('erp.customer.created', { commandId: crypto.randomUUID(), customerName: 'Acme GmbH', erpName: 'Acme GmbH', alreadyExisted: false }, { tenantId: 't1' });
+    await fake.bus.publish([toOutgoing(created)]);
 
     const { code, stdout } = await run(['topology', 'status'], { fake, env: { BUS: 'rabbitmq', RABBITMQ_URL: 'amqp://x' } });
     expect(code).toBe(0);
-    expect(stdout).toContain('erp.commands: 1 unrouted');
-    expect(stdout).toContain(`${order.id}  erp.sales-order.create`);
+    expect(stdout).toContain('erp.events: 1 unrouted');
+    expect(stdout).toContain(`${created.id}  erp.customer.created`);
   });
 
   it('apply refuses the in-memory bus with a configuration error (it lives inside the running Junction)', async () => {
@@ -46,14 +47,3 @@ describe('junction CLI: topology', () => {
     expect(JSON.parse(stdout)).toEqual(committed);
   });
 });
-
-function salesOrder() {
-  return {
-    externalRef: 'shopify:1001',
-    customerName: 'Acme GmbH',
-    transactionDate: '2026-12-02',
-    deliveryDate: '2026-12-09',
-    currency: 'EUR',
-    items: [{ itemCode: 'SKU-1', qty: 1, rate: 10 }],
-  };
-}

@@ -15,7 +15,10 @@ export interface MessageDefinition<TType extends string = string, TSchema extend
   readonly version: number;
   readonly payload: TSchema;
   readonly previous?: Readonly<Record<number, z.ZodType>>;
-  readonly entityKey?: (payload: z.infer<TSchema>) => string;
+  // A method, so that a definition of a specific payload is still a MessageDefinition (bivariant parameter).
+  entityKey?(payload: z.infer<TSchema>): string;
+  /** Commands (defineCommand): the event types that answer it; exactly one of them follows every command. */
+  readonly replies?: { readonly succeeded: string; readonly failed: string };
 }
 
 export function defineMessage<const TType extends string, TSchema extends z.ZodType>(

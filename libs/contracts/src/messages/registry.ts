@@ -2,9 +2,12 @@ import type { z } from 'zod';
 import { envelopeSchema, type Envelope } from '../envelope/envelope.schema';
 import { ErrorCodes, type ErrorCode } from '../errors/error-codes';
 import type { MessageDefinition, PayloadOf } from './define-message';
-import { erpCustomerCreate, erpCustomerCreated, erpCustomerCreateFailed } from './erp.messages';
-import { erpSalesOrderCreate } from './erp-sales-order.messages';
+import { crmMessages } from './crm.messages';
+import { messagesByType } from './define-command';
+import { erpMessages } from './erp.messages';
 import { integrationCallRecorded, integrationConnectionReauthRequired } from './integration.messages';
+import { linkedinMessages } from './linkedin.messages';
+import { redditMessages } from './reddit.messages';
 import { webhooksReceived } from './webhook.messages';
 
 /**
@@ -13,13 +16,11 @@ import { webhooksReceived } from './webhook.messages';
  * migration plan, like a topic name.
  */
 export const Messages = {
-  [erpCustomerCreate.type]: erpCustomerCreate,
-  [erpCustomerCreated.type]: erpCustomerCreated,
-  [erpCustomerCreateFailed.type]: erpCustomerCreateFailed,
-  [erpSalesOrderCreate.type]: erpSalesOrderCreate,
-  [integrationCallRecorded.type]: integrationCallRecorded,
-  [integrationConnectionReauthRequired.type]: integrationConnectionReauthRequired,
-  [webhooksReceived.type]: webhooksReceived,
+  ...erpMessages,
+  ...crmMessages,
+  ...linkedinMessages,
+  ...redditMessages,
+  ...messagesByType(integrationCallRecorded, integrationConnectionReauthRequired, webhooksReceived),
 } as const;
 
 export type MessageType = keyof typeof Messages;
@@ -30,6 +31,13 @@ export type AnyMessage = { [T in MessageType]: MessageOf<T> }[MessageType];
 
 export function isMessageType(type: string): type is MessageType {
   return Object.prototype.hasOwnProperty.call(Messages, type);
+}
+
+/** The event types answering a command (`replies`), or undefined for an event or a command without them. */
+export function repliesOf(type: string): { readonly succeeded: MessageType; readonly failed: MessageType } | undefined {
+  if (!isMessageType(type)) return undefined;
+  const definition: MessageDefinition = Messages[type];
+  return definition.replies as { succeeded: MessageType; failed: MessageType } | undefined;
 }
 
 export function messageDefinition<T extends MessageType>(type: T): (typeof Messages)[T] {

@@ -1,3 +1,7 @@
+import { crmWorkerCommands } from '../messages/crm.messages';
+import { erpWorkerCommands } from '../messages/erp.messages';
+import { linkedinWorkerCommands } from '../messages/linkedin.messages';
+import { redditAnalyzerCommands } from '../messages/reddit.messages';
 import { Messages, type MessageType } from '../messages/registry';
 import { Subscriptions, Topics, type SubscriptionName, type Topic } from './topics';
 
@@ -12,10 +16,10 @@ import { Subscriptions, Topics, type SubscriptionName, type Topic } from './topi
  * WARNING: like topic names, these are broker state: removing a type stops it reaching the app at once.
  */
 export const Consumers: Readonly<Record<SubscriptionName, readonly MessageType[]>> = {
-  [Subscriptions.erpWorker]: ['erp.customer.create'],
-  [Subscriptions.crmWorker]: [],
-  [Subscriptions.linkedinWorker]: [],
-  [Subscriptions.redditAnalyzer]: [],
+  [Subscriptions.erpWorker]: erpWorkerCommands,
+  [Subscriptions.crmWorker]: crmWorkerCommands,
+  [Subscriptions.linkedinWorker]: linkedinWorkerCommands,
+  [Subscriptions.redditAnalyzer]: redditAnalyzerCommands,
   [Subscriptions.batchScheduler]: [],
   [Subscriptions.metricsAggregator]: [],
   [Subscriptions.webhookIngress]: ['webhooks.received'],

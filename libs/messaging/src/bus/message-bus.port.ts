@@ -107,8 +107,9 @@ export interface DeadLetteredMessage extends DeliveredMessage {
 /** What a handler decided; the transport carries it out. */
 export type Settlement =
   | { readonly action: 'complete' }
-  | { readonly action: 'retry'; readonly delayMs: number; readonly reason: string; readonly description: string }
-  | { readonly action: 'dead-letter'; readonly reason: string; readonly description: string };
+  | { readonly action: 'retry'; readonly delayMs: number; readonly reason: string; readonly description: string; readonly errorClass?: string }
+  /** errorClass: the failure's class in the error taxonomy (auth, server, connection …), when the error had one. */
+  | { readonly action: 'dead-letter'; readonly reason: string; readonly description: string; readonly errorClass?: string };
 
 export interface SubscriptionSpec {
   readonly topic: string;

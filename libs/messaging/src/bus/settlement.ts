@@ -13,6 +13,7 @@ export function finalSettlement(settlement: Settlement, deliveryCount: number, m
     action: 'dead-letter',
     reason: ErrorCodes.maxDeliveriesExceeded,
     description: `gave up after ${deliveryCount} deliveries; last failure ${settlement.reason}: ${settlement.description}`,
+    ...(settlement.errorClass === undefined ? {} : { errorClass: settlement.errorClass }),
   };
 }
 

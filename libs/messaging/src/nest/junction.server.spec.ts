@@ -40,11 +40,11 @@ describe('JunctionServer', () => {
 
   it('refuses to start when an app\'s handlers and its entry in the contracts\' topology disagree', async () => {
     bus = new MemoryTransport();
-    server = new JunctionServer({ bus, subscription: 'erp-worker', concurrency: 1, maxDeliveryCount: 3 });
-    server.addHandler('erp.sales-order.create', async () => undefined, true);
+    server = new JunctionServer({ bus, subscription: 'webhook-ingress', concurrency: 1, maxDeliveryCount: 3 });
+    server.addHandler('erp.customer.create', async () => undefined, true);
     const error = await new Promise<unknown>((resolve) => void server.listen((e?: unknown) => resolve(e)));
-    expect(String(error)).toContain('erp-worker: its @EventPattern handlers and its entry in Consumers');
-    expect(String(error)).toContain('handled but not listed: erp.sales-order.create');
-    expect(String(error)).toContain('listed but not handled: erp.customer.create');
+    expect(String(error)).toContain('webhook-ingress: its @EventPattern handlers and its entry in Consumers');
+    expect(String(error)).toContain('handled but not listed: erp.customer.create');
+    expect(String(error)).toContain('listed but not handled: webhooks.received');
   });
 });

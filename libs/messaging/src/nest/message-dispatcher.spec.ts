@@ -78,7 +78,7 @@ describe('MessageDispatcher', () => {
     const s = await setup(async () => {
       throw new IntegrationError('auth', 'ERPNext rejected the API key', { provider: 'erpnext', operation: 'customer.create', status: 401 });
     }).dispatch(delivery(command()));
-    expect(s).toEqual({ action: 'dead-letter', reason: 'PROVIDER_AUTH', description: 'ERPNext rejected the API key' });
+    expect(s).toEqual({ action: 'dead-letter', reason: 'PROVIDER_AUTH', description: 'ERPNext rejected the API key', errorClass: 'auth' });
   });
 
   it('still settles when the dead-letter mirror is down', async () => {

@@ -10,6 +10,13 @@ export interface RetryPolicyOptions {
 
 export const defaultRetryPolicy: RetryPolicyOptions = { baseDelayMs: 1_000, maxDelayMs: 5 * 60_000 };
 
+/**
+ * The longest wait a Retry-After (a provider's, or our own limiter's retryAt) can ask for: past a daily quota's reset
+ * at midnight UTC, with room for clock skew. A command over LinkedIn's 100 calls/day waits for the reset in one
+ * redelivery instead of spending its deliveries hourly and being dead-lettered.
+ */
+export const MAX_RETRY_AFTER_MS = 25 * 60 * 60_000;
+
 export function redeliveryDelayMs(
   deliveryCount: number,
   options: RetryPolicyOptions = defaultRetryPolicy,
@@ -19,5 +26,5 @@ export function redeliveryDelayMs(
   const exponent = Math.min(Math.max(deliveryCount - 1, 0), 30);
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** exponent);
   const jittered = Math.floor(random() * ceiling);
-  return retryAfterMs !== undefined && retryAfterMs > jittered ? Math.min(retryAfterMs, options.maxDelayMs * 12) : jittered;
+  return retryAfterMs !== undefined && retryAfterMs > jittered ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : jittered;
 }

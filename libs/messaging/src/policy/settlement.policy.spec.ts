@@ -1,5 +1,5 @@
 import { IntegrationError } from '@junction/resilience';
-import { redeliveryDelayMs } from './retry.policy';
+import { MAX_RETRY_AFTER_MS, redeliveryDelayMs } from './retry.policy';
 import { settlementForFailure } from './settlement.policy';
 
 describe('settlement policy', () => {
@@ -8,7 +8,7 @@ describe('settlement policy', () => {
 
   it.each(['validation', 'auth', 'forbidden', 'conflict', 'not_found', 'client'] as const)('dead-letters a permanent %s error at once', (cls) => {
     const s = settlementForFailure(err(cls), 1);
-    expect(s).toEqual({ action: 'dead-letter', reason: err(cls).code, description: `${cls} happened` });
+    expect(s).toEqual({ action: 'dead-letter', reason: err(cls).code, description: `${cls} happened`, errorClass: cls });
   });
 
   it.each(['network', 'timeout', 'rate_limit', 'server', 'circuit_open'] as const)('retries a %s error with a bounded delay', (cls) => {
@@ -29,6 +29,12 @@ describe('settlement policy', () => {
   it('honours Retry-After when it asks for longer than the backoff', () => {
     const s = settlementForFailure(err('rate_limit', 42_000), 1);
     expect(s).toMatchObject({ action: 'retry', delayMs: 42_000 });
+  });
+
+  it('waits for a daily quota\'s reset in one redelivery (up to 25 h), not hourly', () => {
+    const untilMidnight = 23 * 60 * 60_000;
+    expect(settlementForFailure(err('rate_limit', untilMidnight), 1)).toMatchObject({ action: 'retry', delayMs: untilMidnight, errorClass: 'rate_limit' });
+    expect(settlementForFailure(err('rate_limit', 90 * 24 * 60 * 60_000), 1)).toMatchObject({ action: 'retry', delayMs: MAX_RETRY_AFTER_MS });
   });
 
   it('backs off exponentially with full jitter under a cap', () => {

@@ -8,6 +8,7 @@ interface ClassifiedFailure {
   retryable?: unknown;
   retryAfterMs?: unknown;
   message?: unknown;
+  errorClass?: unknown;
 }
 
 /**
@@ -19,7 +20,8 @@ export function settlementForFailure(error: unknown, deliveryCount: number, poli
   const failure = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as ClassifiedFailure;
   const reason = typeof failure.code === 'string' ? failure.code : ErrorCodes.handlerFailed;
   const description = typeof failure.message === 'string' ? failure.message : 'handler failed';
-  if (failure.retryable === false) return { action: 'dead-letter', reason, description };
+  const classified = typeof failure.errorClass === 'string' ? { errorClass: failure.errorClass } : {};
+  if (failure.retryable === false) return { action: 'dead-letter', reason, description, ...classified };
   const retryAfterMs = typeof failure.retryAfterMs === 'number' ? failure.retryAfterMs : undefined;
-  return { action: 'retry', delayMs: redeliveryDelayMs(deliveryCount, policy, retryAfterMs), reason, description };
+  return { action: 'retry', delayMs: redeliveryDelayMs(deliveryCount, policy, retryAfterMs), reason, description, ...classified };
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DeadLetter, Prisma } from '../generated/prisma/client';
-import { PrismaService } from '../prisma/prisma.service';
+import { PrismaService, type Tx } from '../prisma/prisma.service';
 
 export interface NewDeadLetterRow {
   messageId: string;
@@ -25,8 +25,8 @@ export interface DeadLetterQuery {
 export class DeadLetterRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  record(row: NewDeadLetterRow): Promise<DeadLetter> {
-    return this.prisma.deadLetter.create({ data: row });
+  record(row: NewDeadLetterRow, tx: Tx = this.prisma): Promise<DeadLetter> {
+    return tx.deadLetter.create({ data: row });
   }
 
   /** Newest first. */

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { EffectLedger, Prisma } from '../generated/prisma/client';
 import { PrismaService, type Tx } from '../prisma/prisma.service';
 
-export type EffectOutcome = 'created' | 'existed' | 'failed';
+/** What a command did: created or changed something, found it done already, only read, or was rejected. */
+export type EffectOutcome = 'created' | 'existed' | 'updated' | 'read' | 'failed';
 
 export interface NewEffectLedgerRow {
   commandId: string;
@@ -41,6 +42,15 @@ export class EffectLedgerRepository {
       update: fields,
     });
     return saved as EffectLedgerEntry;
+  }
+
+  /** Inserts the row unless one exists for (consumer, commandId, operation); true when this call inserted it. */
+  async recordOnce(tx: Tx, row: NewEffectLedgerRow): Promise<boolean> {
+    const { count } = await tx.effectLedger.createMany({
+      data: [{ ...row, externalRef: row.externalRef ?? null, ...(row.detail === undefined ? {} : { detail: row.detail }) }],
+      skipDuplicates: true,
+    });
+    return count === 1;
   }
 
   async find(consumer: string, commandId: string, operation: string): Promise<EffectLedgerEntry | null> {

@@ -2,8 +2,8 @@ import { hostname } from 'node:os';
 import { Logger, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { busTopology, createBus, JunctionServer, MESSAGE_BUS, MessagingModule, OutboxRelay, deadLetterMirror, type BusSettings, type MessageBus } from '@junction/messaging';
-import { DeadLetterRepository, PersistenceModule, PrismaService } from '@junction/persistence';
+import { busTopology, createBus, JunctionServer, MESSAGE_BUS, MessagingModule, OutboxRelay, DeadLetterRecorder, type BusSettings, type MessageBus } from '@junction/messaging';
+import { PersistenceModule, PrismaService } from '@junction/persistence';
 import { createLogger, enterLogContext, HealthModule, PinoNestLogger, type ReadinessCheck } from '@junction/telemetry';
 import type { BaseEnv } from '../config/base-env';
 import type { AppDefinition } from './app-definition';
@@ -62,7 +62,7 @@ export async function startApp<E extends BaseEnv>(definition: AppDefinition<E>, 
     subscription: definition.name,
     concurrency: env.CONSUMER_CONCURRENCY,
     maxDeliveryCount: env.MAX_DELIVERY_COUNT,
-    onDeadLetter: deadLetterMirror(app.get(DeadLetterRepository)),
+    onDeadLetter: (delivery, settlement) => app.get(DeadLetterRecorder).record(delivery, settlement),
   });
   await definition.configure?.(app, env);
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });

@@ -25,7 +25,7 @@ describe('example route: Shopify orders/create → erp.sales-order.create', () =
   const map = async (payload: unknown) => {
     const [command, ...more] = await mapEvent(routes, received(payload));
     expect(more).toHaveLength(0);
-    return command!.payload as ReturnType<typeof erpSalesOrderCreate.payload.parse>;
+    return command!.payload as ReturnType<typeof erpSalesOrderCreate.command.payload.parse>;
   };
   afterAll(() => evaluator.close());
 
@@ -39,7 +39,7 @@ describe('example route: Shopify orders/create → erp.sales-order.create', () =
     expect(command).toMatchObject({ route: 'shopify-orders-to-erp', command: 'erp.sales-order.create' });
     expect(command!.payload).toEqual(shopifyOrdersCreateSampleCommand);
     // The consumer's side of the contract, and the producer's (createMessage parses).
-    expect(erpSalesOrderCreate.payload.safeParse(command!.payload).success).toBe(true);
+    expect(erpSalesOrderCreate.command.payload.safeParse(command!.payload).success).toBe(true);
     expect(() => createMessage('erp.sales-order.create', command!.payload as never, { tenantId: 't1' })).not.toThrow();
   });
 

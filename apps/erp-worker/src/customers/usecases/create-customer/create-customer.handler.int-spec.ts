@@ -1,7 +1,7 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { createMessage, type MessageOf } from '@junction/contracts';
 import { ErpNextClient, ErpNextSandbox } from '@junction/connectors/erpnext';
-import { EffectStep, EffectStepErrorCodes, MemoryTransport, MessagePublisher, MessagingModule, OutboxRelay, type DeliveredMessage } from '@junction/messaging';
+import { CommandStep, EffectStepErrorCodes, MemoryTransport, MessagingModule, OutboxRelay, type DeliveredMessage } from '@junction/messaging';
 import { EffectLedgerRepository, PersistenceModule } from '@junction/persistence';
 import { ResilienceModule } from '@junction/platform';
 import { IntegrationError, ResiliencePipelines } from '@junction/resilience';
@@ -97,7 +97,7 @@ describe('CreateCustomerHandler (Postgres + ERPNext sandbox)', () => {
       }
     }
     const client = new Gated({ baseUrl: sandbox.url, apiKey: 'k', apiSecret: 'secret-value', timeoutMs: 2_000 });
-    const h = new CreateCustomerHandler(moduleRef.get(EffectStep), on(client), moduleRef.get(EffectLedgerRepository), moduleRef.get(MessagePublisher), moduleRef.get(ResiliencePipelines));
+    const h = new CreateCustomerHandler(moduleRef.get(CommandStep), on(client), moduleRef.get(ResiliencePipelines));
     const c = command();
     const before = posts();
     const first = h.execute(c);
@@ -132,7 +132,7 @@ describe('CreateCustomerHandler (Postgres + ERPNext sandbox)', () => {
       }
     }
     const client = new Observed({ baseUrl: sandbox.url, apiKey: 'k', apiSecret: 'secret-value', timeoutMs: 2_000 });
-    const h = new CreateCustomerHandler(moduleRef.get(EffectStep), on(client), moduleRef.get(EffectLedgerRepository), moduleRef.get(MessagePublisher), moduleRef.get(ResiliencePipelines));
+    const h = new CreateCustomerHandler(moduleRef.get(CommandStep), on(client), moduleRef.get(ResiliencePipelines));
     const c = command();
     await h.execute(c);
     expect(openTransactions).toEqual([0]);
@@ -177,7 +177,7 @@ describe('CreateCustomerHandler (Postgres + ERPNext sandbox)', () => {
       }
     }
     const client = new LostResponse({ baseUrl: sandbox.url, apiKey: 'k', apiSecret: 'secret-value', timeoutMs: 2_000 });
-    const h = new CreateCustomerHandler(moduleRef.get(EffectStep), on(client), moduleRef.get(EffectLedgerRepository), moduleRef.get(MessagePublisher), moduleRef.get(ResiliencePipelines));
+    const h = new CreateCustomerHandler(moduleRef.get(CommandStep), on(client), moduleRef.get(ResiliencePipelines));
     const c = command();
 
     await expect(h.execute(c)).rejects.toMatchObject({ errorClass: 'timeout', retryable: true });
@@ -205,7 +205,7 @@ describe('CreateCustomerHandler (Postgres + ERPNext sandbox)', () => {
 
   it('throws (to dead-letter for redrive) when ERPNext rejects the credentials, without leaking them', async () => {
     const wrong = new ErpNextClient({ baseUrl: sandbox.url, apiKey: 'k', apiSecret: 'wrong-secret-value', timeoutMs: 2_000 });
-    const h = new CreateCustomerHandler(moduleRef.get(EffectStep), on(wrong), moduleRef.get(EffectLedgerRepository), moduleRef.get(MessagePublisher), moduleRef.get(ResiliencePipelines));
+    const h = new CreateCustomerHandler(moduleRef.get(CommandStep), on(wrong), moduleRef.get(ResiliencePipelines));
     const c = command();
     const error = (await h.execute(c).then(() => undefined, (e: unknown) => e)) as Error;
     expect(error).toMatchObject({ errorClass: 'auth', retryable: false });
