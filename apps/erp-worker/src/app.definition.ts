@@ -3,6 +3,10 @@ import { defineApp, ResilienceModule } from '@junction/platform';
 import { SecurityModule } from '@junction/security';
 import { erpWorkerEnvSchema } from './config/env';
 import { CustomersModule } from './customers/customers.module';
+import { ErpNextModule } from './erpnext/erpnext.module';
+import { InventoryModule } from './inventory/inventory.module';
+import { ReportsModule } from './reports/reports.module';
+import { SalesOrdersModule } from './sales-orders/sales-orders.module';
 
 /** erp-worker: erp.commands → ERPNext (Frappe REST) → erp.events, on the command's connection (JUNCTION_KEK set). */
 export const erpWorker = defineApp({
@@ -10,9 +14,13 @@ export const erpWorker = defineApp({
   defaultPort: 3001,
   envSchema: erpWorkerEnvSchema,
   imports: (env) => [
-    ResilienceModule.forRoot({ tenantId: env.TENANT_ID }),
+    ResilienceModule.forRoot({ tenantId: env.TENANT_ID, overrides: env.PROVIDER_POLICY_OVERRIDES }),
     // Connections need the key ring their secrets are sealed with; without it the worker runs on ERPNEXT_* or the sandbox.
     ...(env.JUNCTION_KEK ? [SecurityModule.forRoot({ kek: env.JUNCTION_KEK }), IntegrationsModule.forRoot()] : []),
-    CustomersModule.forRoot(env),
+    ErpNextModule.forRoot(env),
+    CustomersModule,
+    SalesOrdersModule,
+    InventoryModule,
+    ReportsModule,
   ],
 });

@@ -1,17 +1,12 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import type { ErpWorkerEnv } from '../config/env';
-import { ErpNextModule } from '../erpnext/erpnext.module';
+import { Module } from '@nestjs/common';
 import { CustomersConsumer } from './customers.consumer';
 import { CreateCustomerHandler } from './usecases/create-customer/create-customer.handler';
+import { GetCustomerHandler } from './usecases/get-customer/get-customer.handler';
+import { UpdateCustomerHandler } from './usecases/update-customer/update-customer.handler';
 
-@Module({})
-export class CustomersModule {
-  static forRoot(env: ErpWorkerEnv): DynamicModule {
-    return {
-      module: CustomersModule,
-      imports: [ErpNextModule.forRoot(env)],
-      controllers: [CustomersConsumer],
-      providers: [CreateCustomerHandler],
-    };
-  }
-}
+/** Customers: create, get, update. ERPNext comes from ErpNextModule (global, imported by the app). */
+@Module({
+  controllers: [CustomersConsumer],
+  providers: [CreateCustomerHandler, GetCustomerHandler, UpdateCustomerHandler],
+})
+export class CustomersModule {}

@@ -3,6 +3,7 @@ import { ErpNextClient, ErpNextSandbox } from '@junction/connectors/erpnext';
 import { ConnectionResolver, ConnectionSecretStore, IntegrationCatalog } from '@junction/integrations';
 import { ConnectionEventRepository, ConnectionRepository, PrismaService } from '@junction/persistence';
 import type { ErpWorkerEnv } from '../config/env';
+import { ErpNextCalls } from './erpnext-calls';
 import { ErpNextConnections, type ErpNextFallback } from './erpnext-connections';
 import { ErpNextEnvConnection } from './erpnext-env-connection';
 
@@ -22,7 +23,7 @@ class SandboxLifecycle implements OnApplicationShutdown {
  * hands out one client per connection. Env credentials (ERPNEXT_*) become TENANT_ID's connection `erpnext-env` at
  * start. Without any credentials it starts the ERPNext sandbox in-process and says so loudly, so a demo never
  * silently pretends to write to a real ERP. ErpNextClient (the env or sandbox client) stays exported for use cases
- * not yet resolving connections.
+ * not yet resolving connections. ErpNextCalls runs a command's calls on its connection through the resilience pipeline.
  */
 @Module({})
 export class ErpNextModule {
@@ -60,6 +61,7 @@ export class ErpNextModule {
         },
       },
       { provide: SandboxLifecycle, inject: [ErpNextSandbox], useFactory: (sandbox?: ErpNextSandbox) => new SandboxLifecycle(sandbox) },
+      ErpNextCalls,
     ];
     if (connectionsEnabled && env.ERPNEXT_URL) {
       providers.push({
@@ -72,6 +74,7 @@ export class ErpNextModule {
           ),
       });
     }
-    return { module: ErpNextModule, providers, exports: [ErpNextClient, ErpNextSandbox, ErpNextConnections] };
+    // Global and imported once (app.definition): one sandbox, one client cache for every capability module.
+    return { module: ErpNextModule, global: true, providers, exports: [ErpNextClient, ErpNextSandbox, ErpNextConnections, ErpNextCalls] };
   }
 }

@@ -5,13 +5,23 @@
 import { request } from 'undici';
 import { IntegrationError } from '@junction/resilience';
 import { httpError, PROVIDER, Redactor, transportError } from './erpnext.errors';
-import type { ErpNextClientOptions, ErpNextCustomerInput, ErpNextCustomerRef } from './erpnext.types';
+import { normalizeReport } from './erpnext.report';
+import type {
+  ErpNextClientOptions,
+  ErpNextCustomerInput,
+  ErpNextCustomerRef,
+  ErpNextDoc,
+  ErpNextListQuery,
+  ErpNextReport,
+  SalesOrderStatusUpdate,
+} from './erpnext.types';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_PAGE_SIZE = 100;
 
 interface Call extends ErpNextCallOptions {
   operation: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   path: string;
   query?: Record<string, string>;
   body?: unknown;
@@ -79,6 +89,142 @@ export class ErpNextClient {
     return { name: data.name, customer_name: String(data.customer_name ?? input.customer_name) };
   }
 
+  /** One document with its child tables. A missing one is `not_found` (404 DoesNotExistError). */
+  async getDoc<T = ErpNextDoc>(doctype: string, name: string, options: ErpNextCallOptions = {}): Promise<T> {
+    const body = await this.call({ ...options, operation: `getDoc ${doctype}`, method: 'GET', path: this.docPath(doctype, name) });
+    return this.doc<T>(body, `getDoc ${doctype}`);
+  }
+
+  /** One page of `frappe.get_list` (REST list): `limit` defaults to 20 as on Frappe, 0 = every row. */
+  async listDocs<T = ErpNextDoc>(doctype: string, query: ErpNextListQuery = {}, options: ErpNextCallOptions = {}): Promise<T[]> {
+    const operation = `listDocs ${doctype}`;
+    const params: Record<string, string> = {};
+    if (query.filters !== undefined) params.filters = JSON.stringify(query.filters);
+    if (query.fields !== undefined) params.fields = JSON.stringify(query.fields);
+    if (query.orderBy !== undefined) params.order_by = query.orderBy;
+    params.limit_page_length = String(query.limit ?? 20);
+    if (query.start !== undefined && query.start > 0) params.limit_start = String(query.start);
+    const body = await this.call({ ...options, operation, method: 'GET', path: this.resourcePath(doctype), query: params });
+    const data = this.field(body, 'data', operation);
+    if (!Array.isArray(data)) throw this.malformed(operation);
+    return data as T[];
+  }
+
+  /**
+   * Every matching row, page by page (`limit_start`), until a short page. Default order `creation asc, name asc`
+   * so rows inserted meanwhile land after the pages already read instead of shifting them.
+   */
+  async listAllDocs<T = ErpNextDoc>(
+    doctype: string,
+    query: Omit<ErpNextListQuery, 'limit' | 'start'> = {},
+    options: ErpNextCallOptions & { pageSize?: number } = {},
+  ): Promise<T[]> {
+    const { pageSize = DEFAULT_PAGE_SIZE, ...callOptions } = options;
+    if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError('pageSize must be a positive integer');
+    const all: T[] = [];
+    for (let start = 0; ; start += pageSize) {
+      const page = await this.listDocs<T>(doctype, { orderBy: 'creation asc, name asc', ...query, limit: pageSize, start }, callOptions);
+      all.push(...page);
+      if (page.length < pageSize) return all;
+    }
+  }
+
+  /** Inserts a document (draft when submittable). Not idempotent: look the natural key up first. */
+  async insertDoc<T = ErpNextDoc>(doctype: string, doc: Record<string, unknown>, options: ErpNextCallOptions = {}): Promise<T> {
+    const operation = `insertDoc ${doctype}`;
+    const body = await this.call({ ...options, operation, method: 'POST', path: this.resourcePath(doctype), body: doc });
+    return this.doc<T>(body, operation);
+  }
+
+  /** Saves changed fields. A submitted document only accepts "allow on submit" fields (else 417 UpdateAfterSubmitError). */
+  async updateDoc<T = ErpNextDoc>(doctype: string, name: string, patch: Record<string, unknown>, options: ErpNextCallOptions = {}): Promise<T> {
+    const operation = `updateDoc ${doctype}`;
+    const body = await this.call({ ...options, operation, method: 'PUT', path: this.docPath(doctype, name), body: patch });
+    return this.doc<T>(body, operation);
+  }
+
+  /** Submits a draft: Frappe's `save()` sees docstatus 0 → 1 and runs `submit` (stock, reservations, GL). */
+  async submitDoc<T = ErpNextDoc>(doctype: string, name: string, options: ErpNextCallOptions = {}): Promise<T> {
+    const operation = `submitDoc ${doctype}`;
+    const body = await this.call({ ...options, operation, method: 'PUT', path: this.docPath(doctype, name), body: { docstatus: 1 } });
+    return this.doc<T>(body, operation);
+  }
+
+  /** `frappe.client.cancel`: docstatus 1 → 2 (answers no message). */
+  async cancelDoc(doctype: string, name: string, options: ErpNextCallOptions = {}): Promise<void> {
+    await this.call({
+      ...options,
+      operation: `cancelDoc ${doctype}`,
+      method: 'POST',
+      path: '/api/method/frappe.client.cancel',
+      body: { doctype, name },
+    });
+  }
+
+  /** A whitelisted method; answers its `message` (undefined when the method returned None). */
+  async callMethod<T = unknown>(
+    method: string,
+    args: Record<string, unknown> = {},
+    options: ErpNextCallOptions & { httpMethod?: 'GET' | 'POST' } = {},
+  ): Promise<T> {
+    const { httpMethod = 'POST', ...callOptions } = options;
+    return (await this.invoke(`callMethod ${method}`, method, args, httpMethod, callOptions)) as T;
+  }
+
+  /** `frappe.desk.query_report.run`: columns normalized to `{ fieldname, label, fieldtype }`, rows as returned. */
+  async runQueryReport(reportName: string, filters: Record<string, unknown> = {}, options: ErpNextCallOptions = {}): Promise<ErpNextReport> {
+    const operation = `runQueryReport ${reportName}`;
+    const args = { report_name: reportName, filters: JSON.stringify(filters) };
+    const report = normalizeReport(await this.invoke(operation, 'frappe.desk.query_report.run', args, 'GET', options));
+    if (report === 'prepared') {
+      const message = `ERPNext ${operation}: the site runs this report as a Prepared Report (queued in the background)`;
+      throw new IntegrationError('client', message, { provider: PROVIDER, operation });
+    }
+    if (!report) throw this.malformed(operation);
+    return report;
+  }
+
+  /** ERPNext's own Close / Hold / Re-open ("Draft") of a submitted Sales Order; answers no message. */
+  async updateSalesOrderStatus(name: string, status: SalesOrderStatusUpdate, options: ErpNextCallOptions = {}): Promise<void> {
+    await this.call({
+      ...options,
+      operation: 'updateSalesOrderStatus',
+      method: 'POST',
+      path: '/api/method/erpnext.selling.doctype.sales_order.sales_order.update_status',
+      body: { status, name },
+    });
+  }
+
+  private async invoke(
+    operation: string,
+    method: string,
+    args: Record<string, unknown>,
+    httpMethod: 'GET' | 'POST',
+    options: ErpNextCallOptions,
+  ): Promise<unknown> {
+    const path = `/api/method/${encodeURIComponent(method)}`;
+    const body =
+      httpMethod === 'GET'
+        ? await this.call({ ...options, operation, method: 'GET', path, query: queryArgs(args) })
+        : await this.call({ ...options, operation, method: 'POST', path, body: args });
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw this.malformed(operation);
+    return (body as Record<string, unknown>).message;
+  }
+
+  private resourcePath(doctype: string): string {
+    return `/api/resource/${encodeURIComponent(doctype)}`;
+  }
+
+  private docPath(doctype: string, name: string): string {
+    return `${this.resourcePath(doctype)}/${encodeURIComponent(name)}`;
+  }
+
+  private doc<T>(body: unknown, operation: string): T {
+    const data = this.field(body, 'data', operation);
+    if (!data || typeof data !== 'object' || typeof (data as { name?: unknown }).name !== 'string') throw this.malformed(operation);
+    return data as T;
+  }
+
   private async call(call: Call): Promise<unknown> {
     const url = new URL(call.path, `${this.baseUrl}/`);
     for (const [k, v] of Object.entries(call.query ?? {})) url.searchParams.set(k, v);
@@ -128,4 +274,14 @@ export class ErpNextClient {
       status,
     });
   }
+}
+
+/** GET arguments: strings as they are, everything else JSON (how frappe.call serializes them). */
+function queryArgs(args: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(args)) {
+    if (v === undefined) continue;
+    out[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
-import type { erpCustomerCreate, PayloadOf } from '@junction/contracts';
+import type { MessagePayload } from '@junction/contracts';
 import type { ErpNextCustomerInput } from './erpnext.types';
 
-export type CustomerCreatePayload = PayloadOf<typeof erpCustomerCreate>;
+export type CustomerCreatePayload = MessagePayload<'erp.customer.create'>;
 
 /** Root groups exist on every ERPNext site, so they are safe defaults for Link fields. */
 export const DEFAULT_CUSTOMER_GROUP = 'All Customer Groups';

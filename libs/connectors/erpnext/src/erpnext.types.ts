@@ -29,3 +29,56 @@ export interface ErpNextCustomerRef {
   name: string;
   customer_name: string;
 }
+
+/** Any Frappe document as the REST API returns it (`name` is the primary key). */
+export type ErpNextDoc = Record<string, unknown> & {
+  name: string;
+  /** 0 draft, 1 submitted, 2 cancelled (submittable DocTypes only). */
+  docstatus?: 0 | 1 | 2;
+  modified?: string;
+};
+
+export type FrappeFilterOperator =
+  | '='
+  | '!='
+  | 'like'
+  | 'not like'
+  | 'in'
+  | 'not in'
+  | '>'
+  | '<'
+  | '>='
+  | '<='
+  | 'is'
+  | 'between';
+
+/** `[field, op, value]`, `[doctype, field, op, value]`, or `{ field: value | [op, value] }` (Frappe's three forms). */
+export type FrappeFilters =
+  | Array<[string, FrappeFilterOperator, unknown] | [string, string, FrappeFilterOperator, unknown]>
+  | Record<string, unknown>;
+
+export interface ErpNextListQuery {
+  filters?: FrappeFilters;
+  /** Default (Frappe): only `name`. `['*']` for every field of the parent (child tables are not listed). */
+  fields?: string[];
+  /** e.g. `'creation desc'` (Frappe's default) or `'name asc, modified desc'`. */
+  orderBy?: string;
+  /** Page length; Frappe's default is 20, 0 = every row (avoid on big tables). */
+  limit?: number;
+  start?: number;
+}
+
+export interface ErpNextReportColumn {
+  fieldname: string;
+  label: string;
+  fieldtype?: string;
+}
+
+export interface ErpNextReport {
+  columns: ErpNextReportColumn[];
+  /** Rows as the report returns them: objects keyed by fieldname, or arrays in column order (older reports). */
+  result: unknown[];
+}
+
+/** `update_status` values: "Draft" re-opens a Closed / On Hold order (ERPNext's own "Re-open" button sends it). */
+export type SalesOrderStatusUpdate = 'Closed' | 'On Hold' | 'Draft';

@@ -1,8 +1,10 @@
 export * from './erpnext.types';
 export * from './erpnext.client';
 export * from './erpnext.mapper';
+export { normalizeReport } from './erpnext.report';
 export { frappeErrorMessage, parseRetryAfter, parseServerMessages, stripHtml } from './erpnext.errors';
-export { ErpNextSandbox } from './sandbox/erpnext.sandbox';
-export type { ErpNextSandboxOptions, SandboxLedgerEntry, SandboxRequestRecord } from './sandbox/erpnext.sandbox';
+export { ErpNextSandbox, SEEDED_STOCK } from './sandbox/erpnext.sandbox';
+export type { ErpNextSandboxOptions, LedgerAction, SandboxLedgerEntry, SandboxRequestRecord } from './sandbox/erpnext.sandbox';
+export { QUERY_REPORTS } from './sandbox/query-reports';
 export type { FaultConfig, FailNext } from '@junction/connectors/sandbox-kit';
 export type { DuplicateNaming } from './sandbox/customer.doctype';

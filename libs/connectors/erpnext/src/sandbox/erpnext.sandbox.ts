@@ -4,11 +4,18 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { SandboxServer, type SandboxRequest, type SandboxResponse } from '@junction/connectors/sandbox-kit';
-import { buildCustomer, type DuplicateNaming } from './customer.doctype';
+import type { DuplicateNaming } from './customer.doctype';
+import { DocStore, type SandboxLedgerEntry } from './doc-store';
+import type { DocTypeSpec, SandboxCompany } from './doctype';
 import { FrappeErrors, frappeThrow, serverMessages, type FrappeError } from './frappe-responses';
 import { parseListQuery, QueryError, runListQuery, type Doc } from './frappe-query';
+import { companySpec, customerSpec, itemSpec, seedMasters, warehouseSpec } from './masters.doctype';
+import { runQueryReport } from './query-reports';
+import { salesOrderSpec, updateSalesOrderStatus } from './sales-order.doctype';
+import { binSpec, moveStock, stockEntrySpec, stockLedgerSpec } from './stock.doctype';
 
 export type { SandboxRequestRecord } from '@junction/connectors/sandbox-kit';
+export type { LedgerAction, SandboxLedgerEntry } from './doc-store';
 
 export interface ErpNextSandboxOptions {
   apiKey?: string;
@@ -18,27 +25,26 @@ export interface ErpNextSandboxOptions {
   duplicateNaming?: DuplicateNaming;
   customerGroups?: string[];
   territories?: string[];
+  /** The site's one company (default "Junction Sandbox", abbreviation SBX, USD). */
+  company?: SandboxCompany;
+  /** Post the opening stock (default true). Company, warehouses and items are always seeded. */
+  seed?: boolean;
   now?: () => Date;
   /** For ratio faults (errorRatio, resetRatio); inject for deterministic tests. */
   random?: () => number;
 }
 
-export interface SandboxLedgerEntry {
-  at: Date;
-  method: string;
-  path: string;
-  doctype: string;
-  name: string;
-  action: 'created';
-}
+/** Opening stock of the seeded items (posted by a Stock Reconciliation dated 2024-01-01). */
+export const SEEDED_STOCK: ReadonlyArray<{ item_code: string; warehouse: string; qty: number }> = [
+  { item_code: 'SKU-001', warehouse: 'Stores - SBX', qty: 100 },
+  { item_code: 'SKU-001', warehouse: 'Finished Goods - SBX', qty: 20 },
+  { item_code: 'SKU-002', warehouse: 'Stores - SBX', qty: 10 },
+  { item_code: 'SKU-003', warehouse: 'Finished Goods - SBX', qty: 5 },
+  { item_code: 'RM-STEEL', warehouse: 'Work In Progress - SBX', qty: 250 },
+];
 
-const DOCTYPES = new Set(['Customer']);
-
-/** Frappe datetimes: site-local, no zone, microseconds. */
-function frappeDatetime(d: Date, micros: number): string {
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds() * 1000 + micros, 6)}`;
-}
+const METHOD_PREFIX = '/api/method/';
+const UPDATE_STATUS = 'erpnext.selling.doctype.sales_order.sales_order.update_status';
 
 function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -46,42 +52,61 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export class ErpNextSandbox extends SandboxServer {
-  readonly ledger: SandboxLedgerEntry[] = [];
+type Reply = { status: number; body: unknown; headers?: Record<string, string> } | FrappeError;
 
+export class ErpNextSandbox extends SandboxServer {
   private readonly apiKey: string;
   private readonly apiSecret: string;
   private readonly user: string;
-  private readonly duplicateNaming: DuplicateNaming;
-  private readonly customerGroups: string[];
-  private readonly territories: string[];
-  private readonly now: () => Date;
-  /** doctype → lower-cased name → doc (names are unique case-insensitively, like a *_ci primary key). */
-  private readonly docs = new Map<string, Map<string, Doc>>();
-  private readonly seqOf = new WeakMap<Doc, number>();
-  private seq = 0;
+  private readonly seed: boolean;
+  private readonly store: DocStore;
 
   constructor(options: ErpNextSandboxOptions = {}) {
     super({ random: options.random, now: options.now });
     this.apiKey = options.apiKey ?? 'sandbox-key';
     this.apiSecret = options.apiSecret ?? 'sandbox-secret';
     this.user = options.user ?? 'Administrator';
-    this.duplicateNaming = options.duplicateNaming ?? 'suffix';
-    this.customerGroups = options.customerGroups ?? ['All Customer Groups', 'Commercial', 'Individual', 'Government', 'Non Profit'];
-    this.territories = options.territories ?? ['All Territories'];
-    this.now = options.now ?? (() => new Date());
+    this.seed = options.seed ?? true;
+    const rules = {
+      customerGroups: options.customerGroups ?? ['All Customer Groups', 'Commercial', 'Individual', 'Government', 'Non Profit'],
+      territories: options.territories ?? ['All Territories'],
+      duplicateNaming: options.duplicateNaming ?? 'suffix',
+    };
+    const specs: DocTypeSpec[] = [companySpec(), customerSpec(rules), itemSpec(), warehouseSpec(), binSpec(), stockLedgerSpec(), stockEntrySpec(), salesOrderSpec()];
+    const company = options.company ?? { name: 'Junction Sandbox', abbr: 'SBX', default_currency: 'USD' };
+    this.store = new DocStore(new Map(specs.map((s) => [s.doctype, s])), this.user, company, options.now ?? (() => new Date()));
+    this.seedSite();
   }
 
-  /** Forgets documents, ledger, request log and faults; keeps the server running. */
+  /** Every created / updated / submitted / cancelled / status-changed document, in order. */
+  get ledger(): SandboxLedgerEntry[] {
+    return this.store.ledger;
+  }
+
+  /** Forgets documents, ledger, request log and faults, and re-seeds; keeps the server running. */
   override reset(): void {
     super.reset();
-    this.docs.clear();
-    this.ledger.length = 0;
+    this.store.clear();
+    this.seedSite();
   }
 
-  /** Documents of a DocType, oldest first (for assertions; not an HTTP route). */
+  /** Documents of a DocType, oldest first, with child tables (for assertions; not an HTTP route). */
   documents(doctype: string): Doc[] {
-    return [...(this.docs.get(doctype)?.values() ?? [])].map((d) => ({ ...d }));
+    return this.store.all(doctype).map((d) => structuredClone(d));
+  }
+
+  /** Bin of an item in a warehouse (undefined when nothing ever touched the pair). */
+  bin(itemCode: string, warehouse: string): Doc | undefined {
+    const bin = this.store.all('Bin').find((b) => b.item_code === itemCode && b.warehouse === warehouse);
+    return bin ? { ...bin } : undefined;
+  }
+
+  private seedSite(): void {
+    seedMasters(this.store, (doctype, doc) => this.store.insertInternal(doctype, doc));
+    if (!this.seed) return;
+    const voucher = { doctype: 'Stock Reconciliation', name: 'MAT-RECO-2024-00001', posting_date: '2024-01-01', posting_time: '00:00:00' };
+    const moves = SEEDED_STOCK.map((s) => ({ ...s, warehouse: s.warehouse.replace(/SBX$/, this.store.company.abbr), rate: Number(this.store.get('Item', s.item_code)!.valuation_rate) }));
+    moveStock(this.store, voucher, moves);
   }
 
   protected handle(request: SandboxRequest): SandboxResponse {
@@ -94,15 +119,9 @@ export class ErpNextSandbox extends SandboxServer {
     }
   }
 
-  private route(
-    method: string,
-    url: URL,
-    authorization: string | undefined,
-    contentType: string | undefined,
-    body: string,
-  ): { status: number; body: unknown; headers?: Record<string, string> } | FrappeError {
+  private route(method: string, url: URL, authorization: string | undefined, contentType: string | undefined, body: string): Reply {
     const path = url.pathname.replace(/\/+$/, '');
-    const isMethod = path.startsWith('/api/method/');
+    const isMethod = path.startsWith(METHOD_PREFIX);
     const resource = /^\/api\/resource\/([^/]+)(?:\/(.+))?$/.exec(path);
     if (!isMethod && !resource) return { status: 404, body: { exc_type: 'NotFound', exception: 'Not Found' } };
 
@@ -111,24 +130,49 @@ export class ErpNextSandbox extends SandboxServer {
     if (auth === 'guest') return FrappeErrors.notPermitted();
 
     if (isMethod) {
-      if (path === '/api/method/frappe.auth.get_logged_user' && (method === 'GET' || method === 'POST')) {
-        return { status: 200, body: { message: this.user } };
-      }
-      const cmd = path.slice('/api/method/'.length);
-      return frappeThrow(404, 'DoesNotExistError', `Failed to get method for command ${cmd}`);
+      if (method !== 'GET' && method !== 'POST') return { status: 405, body: { exc_type: 'MethodNotAllowed', exception: 'Method Not Allowed' } };
+      const args = { ...Object.fromEntries(url.searchParams), ...(method === 'POST' ? this.parseBody(contentType, body) : {}) };
+      return this.callMethod(decodeURIComponent(path.slice(METHOD_PREFIX.length)), args, url.pathname);
     }
 
     const doctype = decodeURIComponent(resource![1]!);
-    if (!DOCTYPES.has(doctype)) return FrappeErrors.docTypeNotFound(doctype);
+    if (!this.store.specs.has(doctype)) return FrappeErrors.docTypeNotFound(doctype);
     const docName = resource![2] === undefined ? undefined : decodeURIComponent(resource![2]);
 
     if (docName === undefined && method === 'GET') return this.list(doctype, url.searchParams);
-    if (docName === undefined && method === 'POST') return this.create(doctype, url.pathname, contentType, body);
-    if (docName !== undefined && method === 'GET') {
-      const doc = this.docs.get(doctype)?.get(docName.toLowerCase());
-      return doc ? { status: 200, body: { data: { ...doc } } } : FrappeErrors.docNotFound(doctype, docName);
+    if (docName === undefined && method === 'POST') {
+      const { doc, messages } = this.store.insert(doctype, this.parseBody(contentType, body), url.pathname);
+      const reply: Record<string, unknown> = { data: structuredClone(doc) };
+      if (messages.length > 0) reply._server_messages = serverMessages(messages);
+      return { status: 200, body: reply };
+    }
+    if (docName !== undefined && method === 'GET') return data(this.store.require(doctype, docName));
+    if (docName !== undefined && method === 'PUT') {
+      return data(this.store.update(doctype, docName, this.parseBody(contentType, body), url.pathname));
     }
     return { status: 405, body: { exc_type: 'MethodNotAllowed', exception: 'Method Not Allowed' } };
+  }
+
+  /** Whitelisted methods the sandbox knows; anything else is Frappe's "Failed to get method" 404. */
+  private callMethod(cmd: string, args: Record<string, unknown>, path: string): Reply {
+    switch (cmd) {
+      case 'frappe.auth.get_logged_user':
+        return { status: 200, body: { message: this.user } };
+      case 'frappe.client.cancel': {
+        this.store.cancel(String(args.doctype ?? ''), String(args.name ?? ''), path);
+        return { status: 200, body: {} };
+      }
+      case UPDATE_STATUS: {
+        const doc = this.store.require('Sales Order', String(args.name ?? ''));
+        updateSalesOrderStatus(doc, args.status, this.store);
+        this.store.recordStatus(path, doc);
+        return { status: 200, body: {} };
+      }
+      case 'frappe.desk.query_report.run':
+        return { status: 200, body: { message: runQueryReport(this.store, args.report_name, args.filters) } };
+      default:
+        return frappeThrow(404, 'DoesNotExistError', `Failed to get method for command ${cmd}`);
+    }
   }
 
   private authenticate(header: string | undefined): 'ok' | 'guest' | 'invalid' {
@@ -145,51 +189,14 @@ export class ErpNextSandbox extends SandboxServer {
     return ok ? 'ok' : 'invalid';
   }
 
-  private list(doctype: string, params: URLSearchParams) {
+  /** get_list reads the parent table only: child tables are not part of list rows. */
+  private list(doctype: string, params: URLSearchParams): Reply {
     const query = parseListQuery(params);
-    const docs = [...(this.docs.get(doctype)?.values() ?? [])];
-    return { status: 200, body: { data: runListQuery(docs, query, (d) => this.seqOf.get(d) ?? 0) } };
-  }
-
-  private create(doctype: string, path: string, contentType: string | undefined, raw: string) {
-    const input = this.parseBody(contentType, raw);
-    const table = this.docs.get(doctype) ?? new Map<string, Doc>();
-    const { doc, messages } = buildCustomer(
-      input,
-      { customerGroups: this.customerGroups, territories: this.territories, duplicateNaming: this.duplicateNaming },
-      (name) => table.get(name.toLowerCase())?.name as string | undefined,
-      () => [...table.values()].map((d) => String(d.name)),
+    const docs = this.store.all(doctype);
+    const rows = runListQuery(docs, query, (d) => this.store.sequence(d)).map((r) =>
+      Object.fromEntries(Object.entries(r).filter(([, v]) => !Array.isArray(v))),
     );
-    const at = this.now();
-    this.seq += 1;
-    const stamp = frappeDatetime(at, this.seq % 1000);
-    const stored: Doc = {
-      name: doc.name,
-      owner: this.user,
-      creation: stamp,
-      modified: stamp,
-      modified_by: this.user,
-      docstatus: 0,
-      idx: 0,
-      naming_series: null,
-      customer_group: null,
-      territory: null,
-      email_id: null,
-      mobile_no: null,
-      tax_id: null,
-      website: null,
-      lead_name: null,
-      default_currency: null,
-      ...doc,
-      doctype,
-    };
-    table.set(String(stored.name).toLowerCase(), stored);
-    this.docs.set(doctype, table);
-    this.seqOf.set(stored, this.seq);
-    this.ledger.push({ at, method: 'POST', path, doctype, name: String(stored.name), action: 'created' });
-    const body: Record<string, unknown> = { data: { ...stored } };
-    if (messages.length > 0) body._server_messages = serverMessages(messages);
-    return { status: 200, body };
+    return { status: 200, body: { data: rows } };
   }
 
   /** Like frappe's make_form_dict: JSON when the content type says so (invalid JSON → uncaught → 500). */
@@ -231,6 +238,10 @@ export class ErpNextSandbox extends SandboxServer {
     }
     return json({ status, body: { exc_type: 'Exception', exception: `Injected fault ${status}` }, headers });
   }
+}
+
+function data(doc: Doc): Reply {
+  return { status: 200, body: { data: structuredClone(doc) } };
 }
 
 /** Frappe answers `application/json` without a charset. */
