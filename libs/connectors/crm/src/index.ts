@@ -8,3 +8,6 @@ export type { Pipeline, PipelineStage } from './sandbox/deal-pipelines';
 export type { HubSpotCategory, HubSpotErrorBody, HubSpotErrorDetail } from './sandbox/hubspot-errors';
 export { SEARCH_LIMITS, SEARCH_OPERATORS } from './sandbox/crm-search';
 export type { SearchOperator } from './sandbox/crm-search';
+export { HubSpotClient, collectPages, HUBSPOT_SEARCH_MAX_LIMIT, HUBSPOT_SEARCH_MAX_RESULTS } from './hubspot.client';
+export { HubSpotError, PROVIDER as CRM_PROVIDER } from './hubspot.errors';
+export type * from './hubspot.types';
