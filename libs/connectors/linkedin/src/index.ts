@@ -1,3 +1,6 @@
+export * from './linkedin.types';
+export { LinkedInClient, organizationUrn, personUrn } from './linkedin.client';
+export { LinkedInVersionSunsetError, msUntilMidnightUtc, restliMessage } from './linkedin.errors';
 export { LinkedInSandbox, LINKEDIN_SANDBOX_CLIENT, LINKEDIN_DEFAULT_SCOPE } from './sandbox/linkedin.sandbox';
 export type { LinkedInSandboxOptions, LinkedInLedgerEntry } from './sandbox/linkedin.sandbox';
 export type { LinkedInDailyLimits } from './sandbox/linkedin-budget';

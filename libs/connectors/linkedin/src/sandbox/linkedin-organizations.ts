@@ -3,8 +3,11 @@ export type OrganizationRole = 'ADMINISTRATOR' | 'CONTENT_ADMINISTRATOR' | 'DIRE
 export type AclState = 'APPROVED' | 'REQUESTED' | 'REJECTED' | 'REVOKED';
 
 export interface LinkedInMember {
-  /** The person id in `urn:li:person:{id}`. */
+  /** The person id in `urn:li:person:{id}` (and the OpenID Connect `sub`). */
   id: string;
+  /** Display name (OpenID Connect userinfo `name`). */
+  name?: string;
+  email?: string;
   acls: { organizationId: number; role: OrganizationRole; state: AclState }[];
 }
 
@@ -30,13 +33,15 @@ export interface ShareStatistics {
 export const DEFAULT_MEMBERS: readonly LinkedInMember[] = [
   {
     id: 'sbxMember1',
+    name: 'Sandra Sandbox',
+    email: 'sandra@junction.example',
     acls: [
       { organizationId: 1001, role: 'ADMINISTRATOR', state: 'APPROVED' },
       { organizationId: 1002, role: 'ANALYST', state: 'APPROVED' },
       { organizationId: 1003, role: 'ADMINISTRATOR', state: 'REQUESTED' },
     ],
   },
-  { id: 'sbxMember2', acls: [{ organizationId: 1002, role: 'ADMINISTRATOR', state: 'APPROVED' }] },
+  { id: 'sbxMember2', name: 'Sam Second', email: 'sam@junction.example', acls: [{ organizationId: 1002, role: 'ADMINISTRATOR', state: 'APPROVED' }] },
 ];
 
 export const DEFAULT_ORGANIZATIONS: readonly LinkedInOrganization[] = [

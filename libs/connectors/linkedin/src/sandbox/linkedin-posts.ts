@@ -12,6 +12,8 @@ export interface LinkedInPost {
   lifecycleState: (typeof CREATE_LIFECYCLE_STATES)[number];
   distribution: { feedDistribution: (typeof FEED_DISTRIBUTIONS)[number]; targetEntities: unknown[]; thirdPartyDistributionChannels: unknown[] };
   isReshareDisabledByAuthor: boolean;
+  /** An article share (`content.article`): a link with its title and description; no thumbnail upload here. */
+  content?: { article: { source: string; title: string; description?: string } };
   createdAt: number;
   lastModifiedAt: number;
   publishedAt?: number;
@@ -45,6 +47,7 @@ export function validatePost(body: Record<string, unknown>): { problems: string[
     else if (dist.feedDistribution === undefined) problems.push('/distribution/feedDistribution :: field is required but not found and has no default value');
     else enumOf('distribution/feedDistribution', FEED_DISTRIBUTIONS, dist.feedDistribution);
   }
+  const article = validateContent(body.content, problems);
   if (problems.length > 0) return { problems };
   return {
     problems,
@@ -59,6 +62,39 @@ export function validatePost(body: Record<string, unknown>): { problems: string[
         thirdPartyDistributionChannels: Array.isArray(dist!.thirdPartyDistributionChannels) ? dist!.thirdPartyDistributionChannels : [],
       },
       isReshareDisabledByAuthor: body.isReshareDisabledByAuthor === true,
+      ...(article ? { content: { article } } : {}),
     },
   };
+}
+
+export const ARTICLE_TITLE_MAX = 400;
+export const ARTICLE_DESCRIPTION_MAX = 4086;
+
+/** `content.article`: `source` (an http(s) URL) and `title` required, `description` optional. Other content kinds are not modelled. */
+function validateContent(content: unknown, problems: string[]): { source: string; title: string; description?: string } | undefined {
+  if (content === undefined || content === null) return undefined;
+  if (typeof content !== 'object' || Array.isArray(content)) {
+    problems.push('/content :: is not a record');
+    return undefined;
+  }
+  const article = (content as Record<string, unknown>).article as Record<string, unknown> | undefined;
+  if (article === undefined) {
+    problems.push('/content :: only content.article is supported by this sandbox');
+    return undefined;
+  }
+  if (typeof article !== 'object' || article === null || Array.isArray(article)) {
+    problems.push('/content/article :: is not a record');
+    return undefined;
+  }
+  const { source, title, description } = article;
+  if (source === undefined) problems.push('/content/article/source :: field is required but not found and has no default value');
+  else if (typeof source !== 'string' || !/^https?:\/\//.test(source) || !URL.canParse(source)) problems.push(`/content/article/source :: ${JSON.stringify(source)} is not a valid URL`);
+  if (title === undefined) problems.push('/content/article/title :: field is required but not found and has no default value');
+  else if (typeof title !== 'string') problems.push(`/content/article/title :: ${JSON.stringify(title)} is not a string`);
+  else if (title.length > ARTICLE_TITLE_MAX) problems.push(`/content/article/title :: length ${title.length} exceeds maximum of ${ARTICLE_TITLE_MAX}`);
+  if (description !== undefined && (typeof description !== 'string' || description.length > ARTICLE_DESCRIPTION_MAX)) {
+    problems.push(`/content/article/description :: is not a string of at most ${ARTICLE_DESCRIPTION_MAX} characters`);
+  }
+  if (typeof source !== 'string' || typeof title !== 'string') return undefined;
+  return { source, title, ...(typeof description === 'string' ? { description } : {}) };
 }

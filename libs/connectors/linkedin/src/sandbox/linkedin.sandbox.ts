@@ -67,7 +67,7 @@ interface Caller {
 }
 
 export const LINKEDIN_SANDBOX_CLIENT = { id: 'sandbox-client-id', secret: 'sandbox-client-secret' } as const;
-export const LINKEDIN_DEFAULT_SCOPE = 'r_organization_admin,r_organization_social,w_organization_social,w_member_social';
+export const LINKEDIN_DEFAULT_SCOPE = 'r_organization_admin,r_organization_social,w_organization_social,w_member_social,openid,profile,email';
 
 export class LinkedInSandbox extends SandboxServer {
   readonly ledger: LinkedInLedgerEntry[] = [];
@@ -159,6 +159,7 @@ export class LinkedInSandbox extends SandboxServer {
       return req.method === 'POST' ? this.oauth.revocationEndpoint(req.headers['content-type'], req.body) : LinkedInErrors.methodNotAllowed(req.method);
     }
     if (path === '/oauth/v2/authorization' && req.method === 'GET') return this.oauth.authorizationEndpoint(req.url.searchParams, this.members[0]!.id, this.scope);
+    if (path === '/v2/userinfo') return req.method === 'GET' ? this.userinfo(req) : LinkedInErrors.methodNotAllowed(req.method);
     if (!path.startsWith('/rest/')) return LinkedInErrors.notFound(`Resource ${path}`);
 
     const version = header(req, 'linkedin-version');
@@ -167,12 +168,8 @@ export class LinkedInSandbox extends SandboxServer {
     const protocol = header(req, 'x-restli-protocol-version');
     if (protocol !== '2.0.0') return LinkedInErrors.protocolUnsupported(protocol);
 
-    const bearer = /^Bearer (\S+)$/i.exec(header(req, 'authorization') ?? '')?.[1];
-    if (!bearer) return LinkedInErrors.emptyToken();
-    const token = this.oauth.check(bearer);
-    if (!token.ok) {
-      return token.reason === 'expired' ? LinkedInErrors.expiredToken() : token.reason === 'revoked' ? LinkedInErrors.revokedToken() : LinkedInErrors.invalidToken();
-    }
+    const token = this.bearer(req);
+    if (!token.ok) return token.response;
     const quota = this.budget.take(token.memberId, this.now());
     if (quota !== 'ok') return LinkedInErrors.dailyLimit(quota);
 
@@ -180,16 +177,48 @@ export class LinkedInSandbox extends SandboxServer {
     return this.route(req, path.slice('/rest'.length), caller);
   }
 
+  /** The Bearer token of a request: the member and scope, or the 401 LinkedIn answers. */
+  private bearer(req: SandboxRequest): { ok: true; memberId: string; scope: string[] } | { ok: false; response: SandboxResponse } {
+    const bearer = /^Bearer (\S+)$/i.exec(header(req, 'authorization') ?? '')?.[1];
+    if (!bearer) return { ok: false, response: LinkedInErrors.emptyToken() };
+    const token = this.oauth.check(bearer);
+    if (token.ok) return token;
+    const response = token.reason === 'expired' ? LinkedInErrors.expiredToken() : token.reason === 'revoked' ? LinkedInErrors.revokedToken() : LinkedInErrors.invalidToken();
+    return { ok: false, response };
+  }
+
+  /**
+   * OpenID Connect userinfo (`GET /v2/userinfo`, scope `openid`; `profile` adds the name, `email` the address). Not a
+   * versioned `/rest` resource: no LinkedIn-Version, no Rest.li header, and not counted against the daily budget.
+   */
+  private userinfo(req: SandboxRequest): SandboxResponse {
+    const token = this.bearer(req);
+    if (!token.ok) return token.response;
+    if (!token.scope.includes('openid')) return LinkedInErrors.accessDenied('userinfo.GET', 'v2');
+    const member = this.members.find((m) => m.id === token.memberId);
+    const name = member?.name ?? token.memberId;
+    const [given, ...family] = name.split(' ');
+    return {
+      status: 200,
+      body: {
+        sub: token.memberId,
+        ...(token.scope.includes('profile') ? { name, given_name: given, family_name: family.join(' '), locale: { country: 'US', language: 'en' } } : {}),
+        ...(token.scope.includes('email') && member?.email ? { email: member.email, email_verified: true } : {}),
+      },
+    };
+  }
+
   private route(req: SandboxRequest, path: string, caller: Caller): SandboxResponse {
     const params = req.url.searchParams;
     if (path === '/posts' && req.method === 'POST') return this.createPost(req.body, caller);
+    if (path === '/posts' && req.method === 'GET') return this.postsByAuthor(req.url, caller);
     const post = /^\/posts\/([^/]+)$/.exec(path);
     if (post && req.method === 'GET') {
       const found = this.postsByUrn.get(decodeURIComponent(post[1]!));
       return found ? { status: 200, body: found } : LinkedInErrors.notFound(`Post ${decodeURIComponent(post[1]!)}`);
     }
     if (req.method !== 'GET') return LinkedInErrors.methodNotAllowed(req.method);
-    if (path === '/organizationAcls') return this.acls(params, caller);
+    if (path === '/organizationAcls') return this.acls(req.url, caller);
     const org = /^\/organizations\/([^/]+)$/.exec(path);
     if (org) return this.organization(org[1]!, caller);
     if (path === '/organizationalEntityShareStatistics') return this.shareStatistics(req.url, caller);
@@ -222,14 +251,62 @@ export class LinkedInSandbox extends SandboxServer {
     return { status: 201, raw: '', headers: { 'x-restli-id': urn, 'x-linkedin-id': urn } };
   }
 
-  private acls(params: URLSearchParams, caller: Caller): SandboxResponse {
-    if (params.get('q') !== 'roleAssignee') return LinkedInErrors.illegalArgument(`Unsupported finder q=${params.get('q') ?? ''}; this sandbox implements q=roleAssignee`);
+  /**
+   * The posts finder `GET /rest/posts?q=author&author={encoded URN}[&sortBy=LAST_MODIFIED|CREATED]`, newest first.
+   * An organization's posts need r_organization_social and a role on it; a person's only the person's own token.
+   */
+  private postsByAuthor(url: URL, caller: Caller): SandboxResponse {
+    const params = url.searchParams;
+    if (params.get('q') !== 'author') return LinkedInErrors.illegalArgument(`Unsupported finder q=${params.get('q') ?? ''}; this sandbox implements q=author`);
+    const entity = encodedUrnParam(url, 'author');
+    if (!entity.ok) return entity.response;
+    const author = entity.urn;
+    const orgId = ORGANIZATION_URN.exec(author)?.[1];
+    const allowed = orgId
+      ? caller.scope.includes('r_organization_social') && hasRole(caller.member, Number(orgId), [...POSTING_ROLES, ...ANALYTICS_ROLES])
+      : author === personUrn(caller.memberId);
+    if (!allowed) return LinkedInErrors.accessDenied('partnerApiPostsExternal.FINDER-author', caller.version);
+    const sortBy = params.get('sortBy') ?? 'LAST_MODIFIED';
+    if (sortBy !== 'LAST_MODIFIED' && sortBy !== 'CREATED') return LinkedInErrors.illegalArgument(`sortBy must be LAST_MODIFIED or CREATED, not ${sortBy}`);
+    const key = sortBy === 'CREATED' ? 'createdAt' : 'lastModifiedAt';
+    const posts = [...this.postsByUrn.values()]
+      .filter((p) => p.author === author)
+      .reverse()
+      .sort((a, b) => b[key] - a[key]);
+    return { status: 200, body: restliPage(posts, params) };
+  }
+
+  private acls(url: URL, caller: Caller): SandboxResponse {
+    const params = url.searchParams;
+    const q = params.get('q');
+    if (q === 'organization') return this.aclsOfOrganization(url, caller);
+    if (q !== 'roleAssignee') return LinkedInErrors.illegalArgument(`Unsupported finder q=${q ?? ''}; this sandbox implements q=roleAssignee and q=organization`);
     if (!caller.scope.includes('r_organization_admin')) return LinkedInErrors.accessDenied('organizationAcls.FINDER-roleAssignee', caller.version);
     const role = params.get('role');
     const state = params.get('state');
     const elements = (caller.member?.acls ?? [])
       .filter((a) => (!role || a.role === role) && (!state || a.state === state))
       .map((a) => ({ roleAssignee: personUrn(caller.memberId), role: a.role, state: a.state, organization: organizationUrn(a.organizationId) }));
+    return { status: 200, body: restliPage(elements, params) };
+  }
+
+  /** `q=organization&organization={encoded URN}`: every member's role on one organization; only its ADMINISTRATORs may list them. */
+  private aclsOfOrganization(url: URL, caller: Caller): SandboxResponse {
+    const params = url.searchParams;
+    const entity = encodedUrnParam(url, 'organization');
+    if (!entity.ok) return entity.response;
+    const orgId = ORGANIZATION_URN.exec(entity.urn)?.[1];
+    if (!orgId) return LinkedInErrors.illegalArgument(`Invalid organization: ${entity.urn}`);
+    if (!caller.scope.includes('r_organization_admin') || !hasRole(caller.member, Number(orgId), ['ADMINISTRATOR'])) {
+      return LinkedInErrors.accessDenied('organizationAcls.FINDER-organization', caller.version);
+    }
+    const role = params.get('role');
+    const state = params.get('state');
+    const elements = this.members.flatMap((m) =>
+      m.acls
+        .filter((a) => a.organizationId === Number(orgId) && (!role || a.role === role) && (!state || a.state === state))
+        .map((a) => ({ roleAssignee: personUrn(m.id), role: a.role, state: a.state, organization: organizationUrn(a.organizationId) })),
+    );
     return { status: 200, body: restliPage(elements, params) };
   }
 
@@ -244,10 +321,9 @@ export class LinkedInSandbox extends SandboxServer {
   private shareStatistics(url: URL, caller: Caller): SandboxResponse {
     const params = url.searchParams;
     if (params.get('q') !== 'organizationalEntity') return LinkedInErrors.illegalArgument('q=organizationalEntity is required');
-    const raw = /[?&]organizationalEntity=([^&]*)/.exec(url.search)?.[1];
-    if (!raw) return LinkedInErrors.illegalArgument('organizationalEntity is required');
-    if (raw.includes(':')) return LinkedInErrors.illegalArgument(`URNs in query parameters must be URL-encoded under Rest.li 2.0: ${raw}`);
-    const entity = decodeURIComponent(raw);
+    const encoded = encodedUrnParam(url, 'organizationalEntity');
+    if (!encoded.ok) return encoded.response;
+    const entity = encoded.urn;
     const orgId = ORGANIZATION_URN.exec(entity)?.[1];
     if (!orgId) return LinkedInErrors.illegalArgument(`Invalid organizationalEntity: ${entity}`);
     if (!caller.scope.includes('r_organization_social') || !hasRole(caller.member, Number(orgId), ANALYTICS_ROLES)) {
@@ -258,6 +334,14 @@ export class LinkedInSandbox extends SandboxServer {
     const totalShareStatistics = { ...base, shareCount: base.shareCount + published };
     return { status: 200, body: restliPage([{ totalShareStatistics, organizationalEntity: entity }], params) };
   }
+}
+
+/** A URN query parameter, which Rest.li 2.0 wants URL-encoded (`urn%3Ali%3A…`); unencoded → 400. */
+function encodedUrnParam(url: URL, name: string): { ok: true; urn: string } | { ok: false; response: SandboxResponse } {
+  const raw = new RegExp(`[?&]${name}=([^&]*)`).exec(url.search)?.[1];
+  if (!raw) return { ok: false, response: LinkedInErrors.illegalArgument(`${name} is required`) };
+  if (raw.includes(':')) return { ok: false, response: LinkedInErrors.illegalArgument(`URNs in query parameters must be URL-encoded under Rest.li 2.0: ${raw}`) };
+  return { ok: true, urn: decodeURIComponent(raw) };
 }
 
 function header(req: SandboxRequest, name: string): string | undefined {
