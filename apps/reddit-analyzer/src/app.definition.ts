@@ -1,10 +1,22 @@
-import { defineApp } from '@junction/platform';
-import { envSchema } from './config/env';
+import { IntegrationsModule } from '@junction/integrations';
+import { defineApp, ResilienceModule } from '@junction/platform';
+import { SecurityModule } from '@junction/security';
+import { AnalysisModule } from './analysis/analysis.module';
+import { redditAnalyzerEnvSchema } from './config/env';
+import { PostsModule } from './posts/posts.module';
+import { RedditModule } from './reddit/reddit.module';
 
-/** reddit-analyzer: reddit.commands → Reddit API, sentiment and trends → reddit.events. Boots with health, database and bus; its capabilities arrive with their issues. */
+/** reddit-analyzer: reddit.commands → Reddit API (reads), sentiment, trends and insights stored in Postgres → reddit.events. */
 export const redditAnalyzer = defineApp({
   name: 'reddit-analyzer',
   defaultPort: 3003,
-  envSchema,
-  imports: () => [],
+  envSchema: redditAnalyzerEnvSchema,
+  imports: (env) => [
+    ResilienceModule.forRoot({ tenantId: env.TENANT_ID, overrides: env.PROVIDER_POLICY_OVERRIDES }),
+    // Connections need the key ring their secrets are sealed with; without it every command runs on REDDIT_* or the sandbox.
+    ...(env.JUNCTION_KEK ? [SecurityModule.forRoot({ kek: env.JUNCTION_KEK }), IntegrationsModule.forRoot()] : []),
+    RedditModule.forRoot(env),
+    PostsModule,
+    AnalysisModule,
+  ],
 });

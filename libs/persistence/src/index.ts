@@ -61,3 +61,7 @@ export type { NewOAuthStateRow } from './oauth/oauth-state.repository';
 // The effect step's lease (libs/messaging)
 export { CommandClaimRepository } from './command-claim/command-claim.repository';
 export type { ClaimResult, HeldClaim } from './command-claim/command-claim.repository';
+
+// reddit-analyzer's results and monitor cursors
+export { isNewerRedditId, RedditAnalysisRepository } from './reddit/reddit-analysis.repository';
+export type { NewRedditAnalysis, RedditAnalysisKind, RedditCursorAdvance, RedditCursorKey } from './reddit/reddit-analysis.repository';

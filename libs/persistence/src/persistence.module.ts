@@ -19,6 +19,7 @@ import { ConnectionHealthRepository } from './connection/connection-health.repos
 import { OAuthTokenRepository } from './oauth/oauth-token.repository';
 import { OAuthStateRepository } from './oauth/oauth-state.repository';
 import { CommandClaimRepository } from './command-claim/command-claim.repository';
+import { RedditAnalysisRepository } from './reddit/reddit-analysis.repository';
 
 export interface PersistenceModuleOptions {
   databaseUrl: string;
@@ -46,6 +47,7 @@ const REPOSITORIES = [
   OAuthTokenRepository,
   OAuthStateRepository,
   CommandClaimRepository,
+  RedditAnalysisRepository,
 ];
 
 /** Global: import once in the app module; every module can then inject PrismaService and the repositories. */

@@ -1,5 +1,22 @@
+export { collectPages, REDDIT_PAGE_SIZE, RedditClient } from './reddit.client';
+export type { CollectedPages, SearchQuery, SubredditPostsQuery } from './reddit.client';
+export type {
+  RedditCallOptions,
+  RedditClientOptions,
+  RedditCommentData,
+  RedditCommentThread,
+  RedditListingSort,
+  RedditPage,
+  RedditPostData,
+  RedditRateLimitState,
+  RedditSearchSort,
+  RedditTimeFilter,
+} from './reddit.types';
+export { toCommentThread, toPost, toPostPage } from './reddit.mapper';
 export { RedditSandbox } from './sandbox/reddit.sandbox';
 export type { RedditSandboxOptions } from './sandbox/reddit.sandbox';
+export { generateCorpus } from './sandbox/corpus';
+export type { CorpusComment, CorpusOptions, CorpusPost } from './sandbox/corpus';
 export { FixedWindowCounter, rateLimitHeaders } from './sandbox/fixed-window';
 export type { WindowState } from './sandbox/fixed-window';
-export type { CommentSeed, Listing, PostSeed, RedditComment, RedditPost, Thing } from './sandbox/reddit-things';
+export type { CommentSeed, Listing, PostSeed, RedditComment, RedditMore, RedditPost, Thing } from './sandbox/reddit-things';

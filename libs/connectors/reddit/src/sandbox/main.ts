@@ -3,6 +3,5 @@ import { runSandbox } from '@junction/connectors/sandbox-kit';
 import { RedditSandbox } from './reddit.sandbox';
 
 const sandbox = new RedditSandbox();
-const [first] = sandbox.seedPosts('junction', 60);
-sandbox.seedComments(first!.id, 5);
+sandbox.seedCorpus('junction', { posts: 150 });
 runSandbox(sandbox, 8002, (url) => [`Reddit sandbox listening on ${url} (POST /api/v1/access_token with Basic sandbox-client:sandbox-secret)`]);

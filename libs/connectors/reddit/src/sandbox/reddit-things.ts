@@ -10,7 +10,12 @@ export interface RedditPost {
   created_utc: number;
   permalink: string;
   url: string;
+  /** `self.<sub>` for a text post, else the link's host without `www.`. */
+  domain: string;
+  is_self: boolean;
   score: number;
+  ups: number;
+  upvote_ratio: number;
   num_comments: number;
 }
 
@@ -25,12 +30,29 @@ export interface RedditComment {
   created_utc: number;
   score: number;
   permalink: string;
+  /** Reply depth (0 = top level), as Reddit sends it. */
+  depth: number;
+}
+
+/** A `more` stub: comments left out of a tree (`limit` reached), or `count: 0, id: "_"` for "continue this thread" (`depth` reached). */
+export interface RedditMore {
+  count: number;
+  name: string;
+  id: string;
+  parent_id: string;
+  depth: number;
+  children: string[];
 }
 
 export interface PostSeed {
   title?: string;
   selftext?: string;
   author?: string;
+  /** A link post's URL (default: a self post). */
+  url?: string;
+  score?: number;
+  /** Seconds; default "now" (each seed a second newer than the last). Seed in chronological order. */
+  created_utc?: number;
 }
 
 export interface CommentSeed {
@@ -38,6 +60,8 @@ export interface CommentSeed {
   author?: string;
   /** A comment's fullname (t1_…) to reply to; default the post (top level). */
   parent_id?: string;
+  score?: number;
+  created_utc?: number;
 }
 
 export interface Thing<K extends string, T> {

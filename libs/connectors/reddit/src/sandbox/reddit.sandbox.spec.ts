@@ -118,6 +118,33 @@ describe('RedditSandbox (raw HTTP)', () => {
       expect((await api('/comments/zzzzzz', await token())).json).toEqual({ message: 'Not Found', error: 404 });
     });
 
+    it('cuts comment trees at limit and depth with more stubs shaped like Reddit\'s', async () => {
+      const [post] = sandbox.seedPosts('junction', 1);
+      const [a, , c] = sandbox.seedComments(post!.id, 3);
+      const [a1] = sandbox.seedComments(post!.id, [{ parent_id: a!.name }]);
+      sandbox.seedComments(post!.id, [{ parent_id: a1!.name }]);
+      const res = await api(`/comments/${post!.id}?limit=3&depth=2`, await token());
+      const top = res.json[1].data.children;
+      expect(top.map((t: { kind: string }) => t.kind)).toEqual(['t1', 't1', 'more']);
+      expect(top[2].data).toEqual({ count: 1, name: c!.name, id: c!.id, parent_id: post!.name, depth: 0, children: [c!.id] });
+      const reply = top[0].data.replies.data.children[0];
+      expect(reply.data).toMatchObject({ depth: 1, parent_id: a!.name });
+      expect(reply.data.replies.data.children).toEqual([{ kind: 'more', data: { count: 0, name: 't1__', id: '_', parent_id: a1!.name, depth: 2, children: [] } }]);
+    });
+
+    it('seeds a deterministic, realistic corpus', () => {
+      const now = new Date('2026-03-01T10:00:00Z');
+      const one = new RedditSandbox({ now: () => now });
+      const two = new RedditSandbox({ now: () => now });
+      const a = one.seedCorpus('demo', { posts: 50, seed: 5 });
+      const b = two.seedCorpus('demo', { posts: 50, seed: 5 });
+      expect(a).toEqual(b);
+      expect(new Set(a.map((p) => p.author)).size).toBeGreaterThan(5);
+      expect(a.some((p) => !p.is_self) && a.some((p) => p.is_self)).toBe(true);
+      expect(a.every((p) => p.created_utc <= now.getTime() / 1000)).toBe(true);
+      expect(a.reduce((n, p) => n + p.num_comments, 0)).toBeGreaterThan(0);
+    });
+
     it('searches titles and self text, site-wide or restricted to a subreddit', async () => {
       sandbox.seedPosts('junction', [{ title: 'Shipping delays' }, { title: 'Other', selftext: 'about shipping' }]);
       sandbox.seedPosts('elsewhere', [{ title: 'shipping news' }]);

@@ -6,6 +6,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { SandboxServer, type SandboxRequest, type SandboxResponse } from '@junction/connectors/sandbox-kit';
+import { generateCorpus, type CorpusOptions } from './corpus';
 import { FixedWindowCounter, rateLimitHeaders, type WindowState } from './fixed-window';
 import {
   listing,
@@ -14,6 +15,7 @@ import {
   type Listing,
   type PostSeed,
   type RedditComment,
+  type RedditMore,
   type RedditPost,
   type Thing,
 } from './reddit-things';
@@ -39,7 +41,7 @@ const error = (status: number, headers: Record<string, string> = {}): SandboxRes
 /** Reddit throttles library-default agents hard; a client must identify itself. */
 const GENERIC_AGENT = /^(|undici|node|node-fetch|axios\/[\d.]+|python-requests\/[\d.]+|curl\/[\d.]+|Go-http-client\/[\d.]+|okhttp\/[\d.]+)$/i;
 
-type TComment = Thing<'t1', RedditComment & { replies: Listing<TComment> | '' }>;
+type TChild = Thing<'t1', RedditComment & { replies: Listing<TChild> | '' }> | Thing<'more', RedditMore>;
 
 export class RedditSandbox extends SandboxServer {
   readonly window: FixedWindowCounter;
@@ -81,18 +83,23 @@ export class RedditSandbox extends SandboxServer {
       const id = this.nextId();
       const title = seed.title ?? `Post ${this.posts.filter((p) => p.subreddit === subreddit).length + 1}`;
       const permalink = `/r/${subreddit}/comments/${id}/${title.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 50)}/`;
+      const score = seed.score ?? 1;
       const post: RedditPost = {
         id,
         name: `t3_${id}`,
         title,
-        selftext: seed.selftext ?? '',
+        selftext: seed.url ? '' : (seed.selftext ?? ''),
         author: seed.author ?? 'sandbox_user',
         subreddit,
         subreddit_name_prefixed: `r/${subreddit}`,
-        created_utc: this.createdUtc(),
+        created_utc: seed.created_utc ?? this.createdUtc(),
         permalink,
-        url: `https://www.reddit.com${permalink}`,
-        score: 1,
+        url: seed.url ?? `https://www.reddit.com${permalink}`,
+        domain: seed.url ? new URL(seed.url).hostname.replace(/^www\./, '') : `self.${subreddit}`,
+        is_self: seed.url === undefined,
+        score,
+        ups: Math.max(score, 0),
+        upvote_ratio: score > 0 ? 0.9 : 0.4,
         num_comments: 0,
       };
       this.posts.push(post);
@@ -106,21 +113,42 @@ export class RedditSandbox extends SandboxServer {
     const list: CommentSeed[] = typeof seeds === 'number' ? Array.from({ length: seeds }, () => ({})) : seeds;
     return list.map((seed, i) => {
       const id = this.nextId();
+      const parentId = seed.parent_id ?? post.name;
+      const parent = this.comments.find((c) => c.name === parentId);
+      if (parentId !== post.name && !parent) throw new Error(`no comment ${parentId} under ${post.name}`);
       const comment: RedditComment = {
         id,
         name: `t1_${id}`,
-        parent_id: seed.parent_id ?? post.name,
+        parent_id: parentId,
         link_id: post.name,
         body: seed.body ?? `Comment ${i + 1}`,
         author: seed.author ?? 'sandbox_commenter',
         subreddit: post.subreddit,
-        created_utc: this.createdUtc(),
-        score: 1,
+        created_utc: seed.created_utc ?? this.createdUtc(),
+        score: seed.score ?? 1,
         permalink: `${post.permalink}${id}/`,
+        depth: parent ? parent.depth + 1 : 0,
       };
       this.comments.push(comment);
       post.num_comments += 1;
       return { ...comment };
+    });
+  }
+
+  /**
+   * A realistic community (see corpus.ts): authors with a long tail, self and link posts, a daily rhythm, skewed
+   * scores, threaded comments with mixed sentiment. Deterministic for a given `seed` and `now`.
+   */
+  seedCorpus(subreddit: string, options: CorpusOptions = {}): RedditPost[] {
+    const corpus = generateCorpus(subreddit, { now: this.now(), ...options });
+    return corpus.map(({ post, comments }) => {
+      const [created] = this.seedPosts(subreddit, [post]);
+      const names: string[] = [];
+      for (const c of comments) {
+        const [saved] = this.seedComments(created!.id, [{ body: c.body, author: c.author, score: c.score, created_utc: c.created_utc, parent_id: c.replyTo === undefined ? undefined : names[c.replyTo] }]);
+        names.push(saved!.name);
+      }
+      return { ...this.posts.find((p) => p.id === created!.id)! };
     });
   }
 
@@ -174,11 +202,14 @@ export class RedditSandbox extends SandboxServer {
   private route(path: string, params: URLSearchParams): SandboxResponse {
     const limit = Math.min(100, Math.max(1, Number.parseInt(params.get('limit') ?? '25', 10) || 25));
     const cursor = { after: params.get('after'), before: params.get('before') };
-    let m = /^\/r\/([^/]+)\/new$/.exec(path);
+    const t = params.get('t') ?? 'day';
+    let m = /^\/r\/([^/]+)(?:\/(new|hot|top))?$/.exec(path);
     if (m) {
       const sub = m[1]!.toLowerCase();
-      const rows = this.newest(this.posts.filter((p) => p.subreddit.toLowerCase() === sub));
-      if (rows.length === 0) return error(404);
+      const all = this.posts.filter((p) => p.subreddit.toLowerCase() === sub);
+      if (all.length === 0) return error(404);
+      const sort = m[2] ?? 'hot';
+      const rows = sort === 'new' ? this.newest(all) : sort === 'hot' ? this.hottest(all) : this.topmost(this.within(all, t));
       return this.postListing(rows, limit, cursor);
     }
     m = /^(?:\/r\/([^/]+))?\/search$/.exec(path);
@@ -186,16 +217,26 @@ export class RedditSandbox extends SandboxServer {
       const q = (params.get('q') ?? '').toLowerCase();
       const sub = m[1]?.toLowerCase();
       const restrict = sub !== undefined && ['1', 'true', 'on'].includes(params.get('restrict_sr') ?? '');
-      const rows = this.newest(
+      const matching = this.within(
         this.posts.filter((p) => (!restrict || p.subreddit.toLowerCase() === sub) && q !== '' && `${p.title}\n${p.selftext}`.toLowerCase().includes(q)),
+        params.get('t') ?? 'all',
       );
+      const sort = params.get('sort') ?? 'relevance';
+      const rows =
+        sort === 'top' ? this.topmost(matching)
+        : sort === 'hot' ? this.hottest(matching)
+        : sort === 'comments' ? [...matching].sort((a, b) => b.num_comments - a.num_comments || b.created_utc - a.created_utc)
+        : this.newest(matching); // new, and relevance (not modelled: newest first)
       return this.postListing(rows, limit, cursor);
     }
     m = /^(?:\/r\/([^/]+))?\/comments\/([a-z0-9]+)(?:\/[^/]*)?$/.exec(path);
     if (m) {
       const post = this.posts.find((p) => p.id === m![2] && (m![1] === undefined || p.subreddit.toLowerCase() === m![1].toLowerCase()));
       if (!post) return error(404);
-      return { status: 200, body: [listing([{ kind: 't3', data: { ...post } }], null, null, 1), this.commentTree(post.name, limit)] };
+      // Reddit: `limit` = comments in the tree (the rest behind `more` stubs), `depth` = levels of replies.
+      const commentLimit = Math.min(500, Math.max(1, Number.parseInt(params.get('limit') ?? '200', 10) || 200));
+      const depth = Math.max(1, Number.parseInt(params.get('depth') ?? '10', 10) || 10);
+      return { status: 200, body: [listing([{ kind: 't3', data: { ...post } }], null, null, 1), this.commentTree(post.name, 0, { left: commentLimit }, depth)] };
     }
     return error(404);
   }
@@ -205,14 +246,56 @@ export class RedditSandbox extends SandboxServer {
     return { status: 200, body: listing(page.items.map((p) => ({ kind: 't3', data: { ...p } })), page.after, page.before) };
   }
 
-  /** Top-level comments oldest first (up to `limit`), replies nested; "more" stubs are not modelled. */
-  private commentTree(parent: string, limit?: number): Listing<TComment> {
-    const children = this.comments.filter((c) => c.parent_id === parent).slice(0, limit);
-    const things: TComment[] = children.map((c) => {
-      const replies = this.commentTree(c.name);
-      return { kind: 't1', data: { ...c, replies: replies.data.children.length > 0 ? replies : '' } };
-    });
-    return listing(things, null, null, limit === undefined ? null : things.length);
+  /**
+   * Comments oldest first, replies nested, at most `budget.left` comments in the whole tree: the siblings past it
+   * become one `more` stub (count = them and their replies); a reply level at `maxDepth` becomes a
+   * "continue this thread" stub (`count: 0`, `id: "_"`), as Reddit sends them.
+   */
+  private commentTree(parent: string, depth: number, budget: { left: number }, maxDepth: number): Listing<TChild> {
+    const children = this.comments.filter((c) => c.parent_id === parent);
+    const things: TChild[] = [];
+    for (const [i, c] of children.entries()) {
+      if (budget.left <= 0) {
+        const rest = children.slice(i);
+        const count = rest.reduce((n, r) => n + 1 + this.descendants(r.name), 0);
+        things.push({ kind: 'more', data: { count, name: rest[0]!.name, id: rest[0]!.id, parent_id: parent, depth, children: rest.map((r) => r.id) } });
+        break;
+      }
+      budget.left -= 1;
+      const hasReplies = this.comments.some((r) => r.parent_id === c.name);
+      let replies: Listing<TChild> | '' = '';
+      if (hasReplies && depth + 1 >= maxDepth) {
+        replies = listing<TChild>([{ kind: 'more', data: { count: 0, name: 't1__', id: '_', parent_id: c.name, depth: depth + 1, children: [] } }], null, null, null);
+      } else if (hasReplies) {
+        const sub = this.commentTree(c.name, depth + 1, budget, maxDepth);
+        replies = sub.data.children.length > 0 ? sub : '';
+      }
+      things.push({ kind: 't1', data: { ...c, replies } });
+    }
+    return listing(things, null, null, depth === 0 ? things.length : null);
+  }
+
+  private descendants(name: string): number {
+    return this.comments.filter((c) => c.parent_id === name).reduce((n, c) => n + 1 + this.descendants(c.name), 0);
+  }
+
+  /** Reddit's hot rank: log10 of the score plus creation time in 12.5-hour units. */
+  private hottest(rows: RedditPost[]): RedditPost[] {
+    const hot = (p: RedditPost) => Math.sign(p.score) * Math.log10(Math.max(Math.abs(p.score), 1)) + (p.created_utc - 1_134_028_003) / 45_000;
+    return [...rows].sort((a, b) => hot(b) - hot(a) || b.id.localeCompare(a.id));
+  }
+
+  private topmost(rows: RedditPost[]): RedditPost[] {
+    return [...rows].sort((a, b) => b.score - a.score || b.created_utc - a.created_utc);
+  }
+
+  /** Reddit's `t` for top and search: posts created within the last hour … year, or all. */
+  private within(rows: RedditPost[], t: string): RedditPost[] {
+    const seconds: Record<string, number> = { hour: 3_600, day: 86_400, week: 604_800, month: 2_592_000, year: 31_536_000 };
+    const span = seconds[t];
+    if (span === undefined) return rows;
+    const since = this.now().getTime() / 1000 - span;
+    return rows.filter((p) => p.created_utc >= since);
   }
 
   private newest(rows: RedditPost[]): RedditPost[] {
