@@ -10,7 +10,7 @@ import { readyBanner } from './banner';
 import { standaloneEnvSchema } from './config/env';
 import { writeInstanceFile } from './data-dir/instance-file';
 import { readOrCreateKekFile } from './data-dir/kek-file';
-import { startSandboxes, type RunningSandbox } from './sandboxes';
+import { runningWorkerSandboxes, startSandboxes, workerSandboxPorts, type RunningSandbox } from './sandboxes';
 
 const DEFAULT_DATA_DIR = '.junction';
 
@@ -47,11 +47,12 @@ async function main(): Promise<void> {
   onShutdownSignal(env.SHUTDOWN_TIMEOUT_MS, stopAll);
 
   sandboxes.push(...(await startSandboxes(env.JUNCTION_PORT_OFFSET)));
+  const sandboxPorts = { ...workerSandboxPorts(env.JUNCTION_PORT_OFFSET), ...process.env };
   for (const definition of standaloneApps) {
     const appEnv = parseEnv(
       definition.envSchema,
       {
-        ...process.env,
+        ...sandboxPorts,
         BUS: 'memory',
         DATABASE_URL: databaseUrl,
         DATABASE_POOL_MAX: String(env.DATABASE_POOL_MAX),
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
     );
     running.push(await startApp(definition, appEnv as never, { bus: new MemoryTransport(broker, appEnv.BUS_MAX_MESSAGE_BYTES) }));
   }
+  sandboxes.push(...(await runningWorkerSandboxes(sandboxPorts)));
   removeInstanceFile = await writeInstanceFile(dataDir, { databaseUrl, pid: process.pid, startedAt: new Date(startedAt).toISOString() });
 
   process.stdout.write(

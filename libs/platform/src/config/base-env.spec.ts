@@ -1,4 +1,5 @@
 import { erpWorkerEnvSchema } from '../../../../apps/erp-worker/src/config/env';
+import { ResiliencePipelines } from '@junction/resilience';
 import { baseEnvSchema, ConfigError, parseEnv, refineBaseEnv } from './base-env';
 
 const schema = baseEnvSchema.superRefine(refineBaseEnv);
@@ -51,5 +52,35 @@ describe('config', () => {
     expect(() => parseEnv(erpWorkerEnvSchema, { ...db, ERPNEXT_URL: 'https://erp.example.com' }, 'erp-worker')).toThrow(
       /ERPNEXT_API_KEY: set ERPNEXT_URL, ERPNEXT_API_KEY and ERPNEXT_API_SECRET together/,
     );
+  });
+
+  describe('PROVIDER_POLICY_OVERRIDES', () => {
+    it('parses per-provider and per-connection overrides into what ResiliencePipelines merges', () => {
+      const overrides = {
+        erpnext: { rateLimits: [{ kind: 'quota', name: 'erpnext-hourly', limit: 20_000, window: 'hour' }], retry: { maxAttempts: 2 } },
+        'crm/acme-plus': { rateLimits: [], timeouts: { attemptMs: 5_000 } },
+      };
+      const env = parseEnv(schema, { ...db, PROVIDER_POLICY_OVERRIDES: JSON.stringify(overrides) }, 'w');
+      expect(env.PROVIDER_POLICY_OVERRIDES).toEqual(overrides);
+      const pipelines = new ResiliencePipelines({ overrides: env.PROVIDER_POLICY_OVERRIDES });
+      expect(pipelines.policyFor('erpnext', 'default')).toMatchObject({ rateLimits: [{ limit: 20_000 }], retry: { maxAttempts: 2, baseDelayMs: 250 } });
+      expect(pipelines.policyFor('crm', 'acme-plus')).toMatchObject({ rateLimits: [], timeouts: { attemptMs: 5_000, connectMs: 3_000 } });
+      expect(pipelines.policyFor('crm', 'other').rateLimits).not.toHaveLength(0);
+      pipelines.close();
+    });
+
+    it('is optional and treats an empty value as unset', () => {
+      expect(parseEnv(schema, { ...db, PROVIDER_POLICY_OVERRIDES: '' }, 'w').PROVIDER_POLICY_OVERRIDES).toBeUndefined();
+    });
+
+    it.each([
+      ['not JSON', '{erpnext:', /PROVIDER_POLICY_OVERRIDES: must be a JSON object/],
+      ['a typo in a field', '{"erpnext":{"retrys":{"maxAttempts":2}}}', /PROVIDER_POLICY_OVERRIDES\.erpnext/],
+      ['a rule that can never grant', '{"erpnext":{"rateLimits":[{"kind":"quota","name":"q","limit":0,"window":"hour"}]}}', /PROVIDER_POLICY_OVERRIDES\.erpnext\.rateLimits/],
+      ['an unknown rule kind', '{"erpnext":{"rateLimits":[{"kind":"leaky","name":"q"}]}}', /PROVIDER_POLICY_OVERRIDES/],
+      ['a malformed key', '{"ERP NEXT":{}}', /keys are "<provider>" or "<provider>\/<connection>"/],
+    ])('rejects %s with the variable named', (_what, value, message) => {
+      expect(() => parseEnv(schema, { ...db, PROVIDER_POLICY_OVERRIDES: value }, 'w')).toThrow(message);
+    });
   });
 });

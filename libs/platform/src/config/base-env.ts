@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PolicyOverride } from '@junction/resilience';
 
 /** `true`/`false`/`1`/`0` from the environment; anything else is an error, not silently false. */
 export const envBoolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -12,6 +13,53 @@ const url = (protocols: string[]) =>
       return false;
     }
   }, `must be a URL (${protocols.join(' or ')})`);
+
+const positiveInt = z.number().int().min(1);
+const rateLimitRule = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('token-bucket'), name: z.string().min(1).max(100), capacity: z.number().min(1), refillPerSecond: z.number().positive() }),
+  z.strictObject({ kind: z.literal('quota'), name: z.string().min(1).max(100), limit: positiveInt, window: z.enum(['minute', 'hour', 'day']) }),
+]);
+const policyOverride = z.strictObject({
+  timeouts: z.strictObject({ connectMs: positiveInt, attemptMs: positiveInt, totalMs: positiveInt }).partial().optional(),
+  retry: z.strictObject({ maxAttempts: positiveInt.max(20), baseDelayMs: z.number().int().min(0), maxDelayMs: z.number().int().min(0) }).partial().optional(),
+  breaker: z
+    .strictObject({
+      enabled: z.boolean(),
+      errorThresholdPercentage: z.number().min(1).max(100),
+      volumeThreshold: positiveInt,
+      rollingWindowMs: positiveInt,
+      resetTimeoutMs: positiveInt,
+    })
+    .partial()
+    .optional(),
+  /** Replaces the provider's rules; `[]` removes its limits. */
+  rateLimits: z.array(rateLimitRule).max(10).optional(),
+  fallback: z.strictObject({ cacheTtlMs: positiveInt, defaultValue: z.unknown(), alternativeConnection: z.string().min(1).max(200) }).partial().optional(),
+}) satisfies z.ZodType<PolicyOverride>;
+
+/**
+ * PROVIDER_POLICY_OVERRIDES: JSON object of resilience policy changes keyed by provider (`erpnext`) or provider
+ * and connection (`erpnext/<connection id>`, applied last), e.g. a site whose plan allows more than the default
+ * quota: `{"erpnext":{"rateLimits":[{"kind":"quota","name":"erpnext-hourly","limit":20000,"window":"hour"}]}}`.
+ * Unknown fields are errors (a typo must not silently keep the default).
+ */
+export const providerPolicyOverrides = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object ({"<provider>[/<connection>]": {…policy override…}})' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.record(z.string(), policyOverride).superRefine((overrides, ctx) => {
+      for (const key of Object.keys(overrides)) {
+        if (!/^[a-z0-9-]+(\/[^/\s]+)?$/.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'keys are "<provider>" or "<provider>/<connection>"' });
+      }
+    }),
+  );
 
 /**
  * What every app reads from its environment. Each app extends it in its own config/env.ts and parses once at
@@ -35,6 +83,8 @@ export const baseEnvSchema = z.object({
   CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(25_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
+  /** Resilience policy changes per provider or connection (see providerPolicyOverrides); pass to ResilienceModule `overrides`. */
+  PROVIDER_POLICY_OVERRIDES: providerPolicyOverrides.optional(),
 });
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
