@@ -1,4 +1,5 @@
 export * from './errors/integration-error';
+export { classifyTransportFailure } from './errors/transport-failure';
 export * from './pipeline/resilience.types';
 export * from './rate-limit/rate-limiter.port';
 export * from './telemetry/call-observer';

@@ -4,7 +4,7 @@
  * prose (kept, redacted and bounded, because it names the property that failed). Tokens never reach a message: it
  * can travel to logs, dead letters and the `<command>.failed` event.
  */
-import { classifyHttpStatus, IntegrationError, parseRetryAfter, type ErrorClass } from '@junction/resilience';
+import { classifyHttpStatus, IntegrationError, parseRetryAfter, type ErrorClass, classifyTransportFailure } from '@junction/resilience';
 
 export const PROVIDER = 'crm';
 const MAX_MESSAGE = 500;
@@ -103,46 +103,9 @@ export function httpError(
   });
 }
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN',
-  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_DESTROYED',
-]);
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-
-function causes(error: unknown): unknown[] {
-  const seen: unknown[] = [];
-  const queue = [error];
-  while (queue.length > 0 && seen.length < 10) {
-    const e = queue.shift();
-    if (!e || typeof e !== 'object' || seen.includes(e)) continue;
-    seen.push(e);
-    if ('cause' in e) queue.push(e.cause);
-    if (e instanceof AggregateError) queue.push(...(e.errors as unknown[]));
-  }
-  return seen;
-}
-
 /** No HTTP response: a timeout or a network failure (anything unrecognised is `network`: it never reached a decision). */
 export function transportError(operation: string, error: unknown, timeoutMs: number, secret: string | undefined): IntegrationError {
-  let errorClass: ErrorClass = 'network';
-  let detail = 'request failed';
-  for (const e of causes(error)) {
-    const { name, code, message } = e as { name?: string; code?: unknown; message?: string };
-    if (name === 'TimeoutError' || (typeof code === 'string' && TIMEOUT_CODES.has(code))) {
-      errorClass = 'timeout';
-      detail = `no response within ${timeoutMs} ms`;
-      break;
-    }
-    if (name === 'AbortError') {
-      detail = 'aborted by the caller';
-      break;
-    }
-    if (typeof code === 'string' && NETWORK_CODES.has(code)) {
-      detail = `${code}${message ? `: ${message}` : ''}`;
-      break;
-    }
-    if (message && detail === 'request failed') detail = message;
-  }
+  const { errorClass, detail } = classifyTransportFailure(error, timeoutMs);
   return new IntegrationError(errorClass, redact(`HubSpot ${operation} failed (${errorClass}): ${detail}`, secret).slice(0, MAX_MESSAGE), {
     provider: PROVIDER,
     operation,

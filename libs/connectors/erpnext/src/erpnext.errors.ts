@@ -3,7 +3,7 @@
  * user would have seen in the desk), else `exception`, else `exc_type`; HTML is stripped and credentials
  * are redacted because a message can travel to logs, dead letters and API responses.
  */
-import { classifyHttpStatus, IntegrationError, parseRetryAfter, type ErrorClass } from '@junction/resilience';
+import { classifyHttpStatus, IntegrationError, parseRetryAfter, type ErrorClass, classifyTransportFailure } from '@junction/resilience';
 
 export const PROVIDER = 'erpnext';
 const MAX_MESSAGE = 500;
@@ -106,42 +106,9 @@ export function httpError(
   );
 }
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN',
-  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_DESTROYED',
-]);
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-
-function causes(error: unknown): unknown[] {
-  const seen: unknown[] = [];
-  const queue = [error];
-  while (queue.length > 0 && seen.length < 10) {
-    const e = queue.shift();
-    if (!e || typeof e !== 'object' || seen.includes(e)) continue;
-    seen.push(e);
-    if ('cause' in e) queue.push(e.cause);
-    if (e instanceof AggregateError) queue.push(...(e.errors as unknown[]));
-  }
-  return seen;
-}
-
 /** Transport failures (no HTTP response). Anything unrecognised is `network`: it never reached a decision. */
 export function transportError(operation: string, error: unknown, timeoutMs: number, redactor: Redactor): IntegrationError {
-  let errorClass: ErrorClass = 'network';
-  let detail = 'request failed';
-  for (const e of causes(error)) {
-    const { name, code, message } = e as { name?: string; code?: unknown; message?: string };
-    if (name === 'TimeoutError' || (typeof code === 'string' && TIMEOUT_CODES.has(code))) {
-      errorClass = 'timeout';
-      detail = `no response within ${timeoutMs} ms`;
-      break;
-    }
-    if (typeof code === 'string' && NETWORK_CODES.has(code)) {
-      detail = `${code}${message ? `: ${message}` : ''}`;
-      break;
-    }
-    if (message && detail === 'request failed') detail = message;
-  }
+  const { errorClass, detail } = classifyTransportFailure(error, timeoutMs);
   return new IntegrationError(errorClass, redactor.redact(`ERPNext ${operation} failed (${errorClass}): ${detail}`).slice(0, MAX_MESSAGE), {
     provider: PROVIDER,
     operation,

@@ -3,7 +3,7 @@
  * message}`; Rest.li validation (422) only `{message, status}` with one "ERROR :: /path :: reason" line per problem.
  * Tokens never reach a message: the Authorization header is not echoed by LinkedIn, and bodies are redacted anyway.
  */
-import { classifyHttpStatus, IntegrationError, parseRetryAfter, type ErrorClass } from '@junction/resilience';
+import { classifyHttpStatus, IntegrationError, parseRetryAfter, type ErrorClass, classifyTransportFailure } from '@junction/resilience';
 
 export const PROVIDER = 'linkedin';
 const MAX_MESSAGE = 500;
@@ -77,30 +77,8 @@ export function httpError(
   return new IntegrationError(errorClass, text(detail), { provider: PROVIDER, operation, status, retryAfterMs });
 }
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN',
-  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_DESTROYED',
-]);
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-
 /** Transport failures (no HTTP response): timeout or network, never a provider decision. */
 export function transportError(operation: string, error: unknown, timeoutMs: number): IntegrationError {
-  let errorClass: ErrorClass = 'network';
-  let detail = 'request failed';
-  let e: unknown = error;
-  for (let depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
-    const { name, code, message } = e as { name?: string; code?: unknown; message?: string };
-    if (name === 'TimeoutError' || (typeof code === 'string' && TIMEOUT_CODES.has(code))) {
-      errorClass = 'timeout';
-      detail = `no response within ${timeoutMs} ms`;
-      break;
-    }
-    if (typeof code === 'string' && NETWORK_CODES.has(code)) {
-      detail = `${code}${message ? `: ${message}` : ''}`;
-      break;
-    }
-    if (message && detail === 'request failed') detail = message;
-    e = (e as { cause?: unknown }).cause;
-  }
+  const { errorClass, detail } = classifyTransportFailure(error, timeoutMs);
   return new IntegrationError(errorClass, `LinkedIn ${operation} failed (${errorClass}): ${detail}`.slice(0, MAX_MESSAGE), { provider: PROVIDER, operation, cause: error });
 }

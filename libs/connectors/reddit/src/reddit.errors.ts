@@ -2,7 +2,7 @@
  * Reddit failures → the IntegrationError taxonomy. Reddit's JSON errors are `{message, error}` (sometimes with a
  * `reason`: private, banned, quarantined); messages are redacted because they travel to logs and dead letters.
  */
-import { classifyHttpStatus, IntegrationError, parseRetryAfter, type ErrorClass } from '@junction/resilience';
+import { classifyHttpStatus, IntegrationError, parseRetryAfter, type ErrorClass, classifyTransportFailure } from '@junction/resilience';
 
 export const PROVIDER = 'reddit';
 const MAX_MESSAGE = 500;
@@ -43,26 +43,9 @@ export function redditHttpError(operation: string, status: number, headers: Head
   });
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_DESTROYED']);
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-
 /** No HTTP response: a timeout, or `network` for anything else (it never reached a decision). */
 export function redditTransportError(operation: string, error: unknown, timeoutMs: number, redactor: Redactor): IntegrationError {
-  let errorClass: ErrorClass = 'network';
-  let detail = 'request failed';
-  for (let e: unknown = error, i = 0; e && typeof e === 'object' && i < 5; e = (e as { cause?: unknown }).cause, i++) {
-    const { name, code, message } = e as { name?: string; code?: unknown; message?: string };
-    if (name === 'TimeoutError' || (typeof code === 'string' && TIMEOUT_CODES.has(code))) {
-      errorClass = 'timeout';
-      detail = `no response within ${timeoutMs} ms`;
-      break;
-    }
-    if (typeof code === 'string' && NETWORK_CODES.has(code)) {
-      detail = `${code}${message ? `: ${message}` : ''}`;
-      break;
-    }
-    if (message && detail === 'request failed') detail = message;
-  }
+  const { errorClass, detail } = classifyTransportFailure(error, timeoutMs);
   return new IntegrationError(errorClass, redactor.redact(`Reddit ${operation} failed (${errorClass}): ${detail}`).slice(0, MAX_MESSAGE), { provider: PROVIDER, operation, cause: error });
 }
 

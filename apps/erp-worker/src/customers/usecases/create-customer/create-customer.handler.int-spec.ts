@@ -6,6 +6,7 @@ import { EffectLedgerRepository, PersistenceModule } from '@junction/persistence
 import { ResilienceModule } from '@junction/platform';
 import { IntegrationError, ResiliencePipelines } from '@junction/resilience';
 import { createTestDatabase, outboxCausedBy, withPgClient, type TestDatabase } from '@junction/testing';
+import { ErpNextCalls } from '../../../erpnext/erpnext-calls';
 import { ErpNextConnections } from '../../../erpnext/erpnext-connections';
 import { CreateCustomerHandler } from './create-customer.handler';
 
@@ -40,7 +41,7 @@ describe('CreateCustomerHandler (Postgres + ERPNext sandbox)', () => {
         // Fast retries so an outage test does not wait on the production backoff.
         ResilienceModule.forRoot({ tenantId: 't1', overrides: { erpnext: { retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 } } } }),
       ],
-      providers: [CreateCustomerHandler, { provide: ErpNextConnections, useValue: on(new ErpNextClient({ baseUrl: sandbox.url, apiKey: 'k', apiSecret: 'secret-value', timeoutMs: 2_000 })) }],
+      providers: [CreateCustomerHandler, ErpNextCalls, { provide: ErpNextConnections, useValue: on(new ErpNextClient({ baseUrl: sandbox.url, apiKey: 'k', apiSecret: 'secret-value', timeoutMs: 2_000 })) }],
     }).compile();
     await moduleRef.init();
     handler = moduleRef.get(CreateCustomerHandler);
@@ -97,7 +98,7 @@ describe('CreateCustomerHandler (Postgres + ERPNext sandbox)', () => {
       }
     }
     const client = new Gated({ baseUrl: sandbox.url, apiKey: 'k', apiSecret: 'secret-value', timeoutMs: 2_000 });
-    const h = new CreateCustomerHandler(moduleRef.get(CommandStep), on(client), moduleRef.get(ResiliencePipelines));
+    const h = new CreateCustomerHandler(moduleRef.get(CommandStep), new ErpNextCalls(on(client), moduleRef.get(ResiliencePipelines)));
     const c = command();
     const before = posts();
     const first = h.execute(c);
@@ -132,7 +133,7 @@ describe('CreateCustomerHandler (Postgres + ERPNext sandbox)', () => {
       }
     }
     const client = new Observed({ baseUrl: sandbox.url, apiKey: 'k', apiSecret: 'secret-value', timeoutMs: 2_000 });
-    const h = new CreateCustomerHandler(moduleRef.get(CommandStep), on(client), moduleRef.get(ResiliencePipelines));
+    const h = new CreateCustomerHandler(moduleRef.get(CommandStep), new ErpNextCalls(on(client), moduleRef.get(ResiliencePipelines)));
     const c = command();
     await h.execute(c);
     expect(openTransactions).toEqual([0]);
@@ -177,7 +178,7 @@ describe('CreateCustomerHandler (Postgres + ERPNext sandbox)', () => {
       }
     }
     const client = new LostResponse({ baseUrl: sandbox.url, apiKey: 'k', apiSecret: 'secret-value', timeoutMs: 2_000 });
-    const h = new CreateCustomerHandler(moduleRef.get(CommandStep), on(client), moduleRef.get(ResiliencePipelines));
+    const h = new CreateCustomerHandler(moduleRef.get(CommandStep), new ErpNextCalls(on(client), moduleRef.get(ResiliencePipelines)));
     const c = command();
 
     await expect(h.execute(c)).rejects.toMatchObject({ errorClass: 'timeout', retryable: true });
@@ -205,7 +206,7 @@ describe('CreateCustomerHandler (Postgres + ERPNext sandbox)', () => {
 
   it('throws (to dead-letter for redrive) when ERPNext rejects the credentials, without leaking them', async () => {
     const wrong = new ErpNextClient({ baseUrl: sandbox.url, apiKey: 'k', apiSecret: 'wrong-secret-value', timeoutMs: 2_000 });
-    const h = new CreateCustomerHandler(moduleRef.get(CommandStep), on(wrong), moduleRef.get(ResiliencePipelines));
+    const h = new CreateCustomerHandler(moduleRef.get(CommandStep), new ErpNextCalls(on(wrong), moduleRef.get(ResiliencePipelines)));
     const c = command();
     const error = (await h.execute(c).then(() => undefined, (e: unknown) => e)) as Error;
     expect(error).toMatchObject({ errorClass: 'auth', retryable: false });

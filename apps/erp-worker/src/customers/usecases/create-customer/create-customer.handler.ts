@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { MessageOf } from '@junction/contracts';
 import { toErpNextCustomer } from '@junction/connectors/erpnext';
 import { CommandStep } from '@junction/messaging';
-import { ResiliencePipelines, type CallContext } from '@junction/resilience';
-import { ErpNextConnections } from '../../../erpnext/erpnext-connections';
+import { ErpNextCalls } from '../../../erpnext/erpnext-calls';
 
 type CreateCommand = MessageOf<'erp.customer.create'>;
 
@@ -23,8 +22,7 @@ type CreateCommand = MessageOf<'erp.customer.create'>;
 export class CreateCustomerHandler {
   constructor(
     private readonly commands: CommandStep,
-    private readonly erpnext: ErpNextConnections,
-    private readonly calls: ResiliencePipelines,
+    private readonly erpnext: ErpNextCalls,
   ) {}
 
   async execute(command: CreateCommand): Promise<void> {
@@ -33,26 +31,12 @@ export class CreateCustomerHandler {
       provider: 'erpnext',
       operation: 'customer.create',
       naturalKey: customerName,
-      effect: async ({ signal }) => {
-        // Resolved inside the effect (after the claim): a duplicate delivery never touches the database for it.
-        const target = await this.erpnext.forCommand(command);
-        const call = (operation: string, idempotent = true): CallContext => ({
-          provider: 'erpnext',
-          // Per connection: its own breaker and its own shared rate-limit buckets (provider + connection id).
-          connection: target.connection,
-          operation,
-          idempotent,
-          deadline: command.deadline ? Date.parse(command.deadline) : undefined,
-          correlationId: command.correlationId,
-          messageId: command.id,
-          signal,
-        });
+      effect: async (context) => {
+        const erp = await this.erpnext.open(command, context);
         // The create is not repeated within the call if it may have taken effect: the redelivered command's look-up
         // finds what it created.
-        const existing = await this.calls.run(call('customer.find'), (a) => target.client.findCustomerByName(customerName, a.requestOptions));
-        const customer =
-          existing ??
-          (await this.calls.run(call('customer.create', false), (a) => target.client.createCustomer(toErpNextCustomer(command.payload), a.requestOptions)));
+        const existing = await erp.read('customer.find', (client, options) => client.findCustomerByName(customerName, options));
+        const customer = existing ?? (await erp.write('customer.create', (client, options) => client.createCustomer(toErpNextCustomer(command.payload), options)));
         return { erpName: customer.name, existed: existing !== null };
       },
       ledger: ({ erpName, existed }) => ({ outcome: existed ? 'existed' : 'created', externalRef: erpName }),
