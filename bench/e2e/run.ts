@@ -32,7 +32,7 @@
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
@@ -74,13 +74,7 @@ const PROFILES = join(RESULTS, 'e2e-profiles');
 
 const now = () => performance.timeOrigin + performance.now();
 
-/** The app's own entry when it passes PROVIDER_POLICY_OVERRIDES to ResilienceModule; else the bench's shim. */
-function workerEntry(): { entry: string; shim: boolean } {
-  const definition = readFileSync(join(ROOT, 'apps', 'erp-worker', 'src', 'app.definition.ts'), 'utf8');
-  return definition.includes('PROVIDER_POLICY_OVERRIDES')
-    ? { entry: 'apps/erp-worker/src/main.js', shim: false }
-    : { entry: 'bench/e2e/erp-worker.entry.js', shim: true };
-}
+const WORKER_ENTRY = 'apps/erp-worker/src/main.js';
 
 // ---------------------------------------------------------------------------------------------- broker
 
@@ -258,7 +252,7 @@ async function startNaive(ctx: Context): Promise<Target> {
 }
 
 async function startJunction(ctx: Context, processes: number, db: TestDatabase, profile: boolean): Promise<Target & { observer: RabbitMqTransport }> {
-  const { entry } = workerEntry();
+  const entry = WORKER_ENTRY;
   const env = {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
@@ -586,8 +580,6 @@ function goals(results: readonly Result[]) {
 
 async function main(): Promise<void> {
   const run = randomUUID().slice(0, 8);
-  const { shim } = workerEntry();
-  if (shim) console.warn('erp-worker does not pass PROVIDER_POLICY_OVERRIDES to ResilienceModule yet: running it through bench/e2e/erp-worker.entry.js, which does');
   if (PROFILE) {
     rmSync(PROFILES, { recursive: true, force: true });
     mkdirSync(PROFILES, { recursive: true });
@@ -647,7 +639,7 @@ async function main(): Promise<void> {
           naivePrefetch: CONCURRENCY,
           PROVIDER_POLICY_OVERRIDES: JSON.parse(POLICY_OVERRIDES) as unknown,
           LOG_LEVEL: 'warn',
-          workerEntry: shim ? 'bench/e2e/erp-worker.entry.js (app.definition.ts does not pass the overrides yet)' : 'apps/erp-worker/src/main.js',
+          workerEntry: WORKER_ENTRY,
           profiled: PROFILE,
         },
         goals: goalFigures,

@@ -29,8 +29,8 @@ describeIfBroker('topology: nothing published on a fresh broker is lost, whoever
     // A fresh deployment: erp.commands and every queue bound to it are gone (other suites share this broker).
     const admin = await connect(testRabbitMqUrl);
     const ch = await admin.createChannel();
-    for (const queue of ['erp.commands.erp-worker', 'erp.commands.erp-worker.dlq', 'erp.commands.erp-worker.types', 'erp.commands.unrouted']) await ch.deleteQueue(queue);
-    await ch.deleteExchange('erp.commands');
+    for (const queue of ['erp.commands.erp-worker', 'erp.commands.erp-worker.dlq', 'erp.commands.erp-worker.types', 'erp.commands.unrouted', 'crm.events.unrouted']) await ch.deleteQueue(queue);
+    for (const exchange of ['erp.commands', 'crm.events']) await ch.deleteExchange(exchange);
     await admin.close();
 
     db = await createTestDatabase();
@@ -47,17 +47,18 @@ describeIfBroker('topology: nothing published on a fresh broker is lost, whoever
     expect(codes).toEqual([0, 0]);
   }, 60_000);
 
-  it('a command published before its worker ever started waits for it; a type nothing handles is held as unrouted, counted and listed', async () => {
+  it('a command published before its worker ever started waits for it; a message nothing consumes is held as unrouted, counted and listed', async () => {
     ingress = await startAppProcess('dist/apps/webhook-ingress/main.js', { ...env, JUNCTION_KEK: formatKeyEntry('topo-1', randomBytes(32)) });
 
     const customerName = `Early ${run}`;
     const create = createMessage('erp.customer.create', { customerName, customerType: 'Company' }, { tenantId: 'e2e' });
-    const order = createMessage(
-      'erp.sales-order.create',
-      { externalRef: `shopify:${run}`, customerName, transactionDate: '2026-12-02', deliveryDate: '2026-12-09', currency: 'EUR', items: [{ itemCode: 'SKU-1', qty: 1, rate: 10 }] },
+    // No app consumes crm.events (yet): held in the topic's unrouted queue.
+    const unconsumed = createMessage(
+      'crm.lead.created',
+      { commandId: randomUUID(), contactId: '101', email: `early-${run}@example.com`, lifecycleStage: 'lead', alreadyExisted: false },
       { tenantId: 'e2e' },
     );
-    await producer.publish([toOutgoing(create), toOutgoing(order)]);
+    await producer.publish([toOutgoing(create), toOutgoing(unconsumed)]);
 
     worker = await startAppProcess('dist/apps/erp-worker/main.js', env);
     await waitUntil(() => sandbox.ledger.some((l) => l.doctype === 'Customer' && l.name === customerName), 20_000, 'the early command handled once the worker started');
@@ -66,9 +67,9 @@ describeIfBroker('topology: nothing published on a fresh broker is lost, whoever
       execFileSync(process.execPath, ['dist/apps/cli/main.js', 'topology', 'status', '--json'], { env: { ...process.env, ...env }, encoding: 'utf8' }),
     ) as { transport: string; topics: Array<{ topic: string; unrouted: number; oldest: Array<{ id: string; type: string }> }> };
     expect(status.transport).toBe('rabbitmq');
-    expect(status.topics.find((t) => t.topic === 'erp.commands')).toMatchObject({ unrouted: 1, oldest: [{ id: order.id, type: 'erp.sales-order.create' }] });
-    // Held, not dead-lettered and not handed to the worker.
-    expect(await db.prisma.deadLetter.count({ where: { messageId: order.id } })).toBe(0);
-    expect(worker.output()).not.toContain(order.id);
+    expect(status.topics.find((t) => t.topic === 'erp.commands')).toMatchObject({ unrouted: 0 });
+    expect(status.topics.find((t) => t.topic === 'crm.events')).toMatchObject({ unrouted: 1, oldest: [{ id: unconsumed.id, type: 'crm.lead.created' }] });
+    // Held, not dead-lettered and not handed to any app.
+    expect(await db.prisma.deadLetter.count({ where: { messageId: unconsumed.id } })).toBe(0);
   });
 });
