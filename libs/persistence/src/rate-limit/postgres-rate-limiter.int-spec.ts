@@ -226,6 +226,47 @@ describe('PostgresRateLimiter (real Postgres)', () => {
     }
   });
 
+  describe('quota chunks (a thousandth of a large quota per statement)', () => {
+    it('takes 100 permits per statement from a 100,000/hour quota and hands them out in-process', async () => {
+      at('2026-03-01T09:10:00.000Z');
+      const hourly: RateLimitRule = { kind: 'quota', name: 'big-hourly', limit: 100_000, window: 'hour' };
+      expect((await acquireN(250, [hourly])).every((r) => r.granted)).toBe(true);
+      // Three statements: 300 counted, 50 of them held by this replica for the rest of the hour.
+      expect((await row('big-hourly')).count).toBe(300);
+      at('2026-03-01T10:00:00.000Z');
+      await acquireN(1, [hourly]);
+      expect((await row('big-hourly')).count).toBe(100);
+    });
+
+    it('two replicas sharing a 2,000/hour quota grant exactly 2,000, and one permit at a time near the limit', async () => {
+      at('2026-03-01T09:10:00.000Z');
+      const quota: RateLimitRule = { kind: 'quota', name: 'two-k', limit: 2_000, window: 'hour' };
+      const other = new PostgresRateLimiter(db.prisma, { clock: () => time });
+      await db.prisma.rateLimitBucket.create({
+        data: { ...key, rule: 'two-k', kind: 'quota', capacity: 2_000, windowUnit: 'hour', count: 1_995, windowStart: new Date(ms('2026-03-01T09:00:00.000Z')), updatedAt: new Date(time) },
+      });
+      const results = [];
+      for (let i = 0; i < 4; i++) results.push(await limiter.tryAcquire(key, [quota]), await other.tryAcquire(key, [quota]));
+      expect(results.filter((r) => r.granted)).toHaveLength(5);
+      expect((await row('two-k')).count).toBe(2_000);
+    });
+
+    it('a later rule\'s denial puts the permit back in the chunk, and a provider report drops the chunk', async () => {
+      at('2026-03-01T09:10:00.000Z');
+      const big: RateLimitRule = { kind: 'quota', name: 'big', limit: 50_000, window: 'day' };
+      const tiny: RateLimitRule = { kind: 'quota', name: 'tiny', limit: 1, window: 'day' };
+      expect(await acquireN(2, [big, tiny])).toEqual([{ granted: true }, expect.objectContaining({ granted: false, rule: 'tiny' })]);
+      expect((await row('big')).count).toBe(50);
+      await acquireN(48, [big]);
+      expect((await row('big')).count).toBe(50);
+      // The provider says 10 remain: the chunk held here is dropped, and a chunk of 50 no longer fits that ceiling.
+      await limiter.observe(key, { remaining: 10, rule: 'big' });
+      await acquireN(1, [big]);
+      expect((await row('big')).count).toBe(51);
+      expect((await row('big')).ceiling).toBe(9);
+    });
+  });
+
   it('rejects a rule that could never grant', async () => {
     await expect(limiter.tryAcquire(key, [{ kind: 'token-bucket', name: 'zero', capacity: 0, refillPerSecond: 1 }])).rejects.toThrow(RangeError);
     await expect(limiter.tryAcquire(key, [{ kind: 'quota', name: 'none', limit: 0, window: 'day' }])).rejects.toThrow(RangeError);

@@ -83,23 +83,24 @@ export class RateLimitBucketRepository {
   /**
    * Fixed quota window aligned to UTC (date_trunc … 'UTC'): the count restarts when the stored window is older
    * than the current one. A caller whose clock is still in the previous window counts in the newer stored one.
+   * `permits` > 1 takes a chunk at once, all or nothing (PostgresRateLimiter hands it out in-process).
    */
-  async takeQuota(key: RateLimitBucketKey, limit: number, window: QuotaWindow, at: number | null): Promise<TakeResult> {
+  async takeQuota(key: RateLimitBucketKey, limit: number, window: QuotaWindow, at: number | null, permits = 1): Promise<TakeResult> {
     const rows = await this.prisma.$queryRaw<TakeRow[]>`
       INSERT INTO "rate_limit_bucket" AS b
         ("provider", "connection", "rule", "kind", "capacity", "windowUnit", "count", "windowStart", "updatedAt", "lastGranted")
       VALUES (${key.provider}, ${key.connection}, ${key.rule}, 'quota', ${limit}::float8, ${window}::text,
-              1, date_trunc(${window}::text, ${now(at)}, 'UTC'), ${now(at)}, true)
+              ${permits}::int, date_trunc(${window}::text, ${now(at)}, 'UTC'), ${now(at)}, true)
       ON CONFLICT ("provider", "connection", "rule") DO UPDATE SET
         ("kind", "capacity", "refillPerSecond", "windowUnit", "tokens", "count", "windowStart", "updatedAt", "ceiling", "lastGranted") = (
           SELECT EXCLUDED."kind", EXCLUDED."capacity", NULL::float8, EXCLUDED."windowUnit", NULL::float8,
-                 CASE WHEN s.ok THEN s.used + 1 ELSE s.used END,
+                 CASE WHEN s.ok THEN s.used + ${permits}::int ELSE s.used END,
                  s.ws,
                  s.at,
-                 CASE WHEN s.ok AND s.capped THEN b."ceiling" - 1 ELSE b."ceiling" END,
+                 CASE WHEN s.ok AND s.capped THEN b."ceiling" - ${permits}::int ELSE b."ceiling" END,
                  s.ok
           FROM (
-            SELECT l.*, l.used < EXCLUDED."capacity" AND (NOT l.capped OR b."ceiling" >= 1) AS ok
+            SELECT l.*, l.used + ${permits}::int <= EXCLUDED."capacity" AND (NOT l.capped OR b."ceiling" >= ${permits}::int) AS ok
             FROM (
               SELECT
                 CASE WHEN l0.fresh THEN EXCLUDED."windowStart" ELSE GREATEST(b."windowStart", EXCLUDED."windowStart") END AS ws,
