@@ -8,7 +8,8 @@ import { formatKeyEntry, SecurityModule } from '@junction/security';
 import { createTestDatabase, type TestDatabase } from '@junction/testing';
 import { WebhooksModule } from '../webhooks.module';
 
-const REQUESTS = 100_000;
+/** Enough to span several aggregation intervals; the bound on rows holds the same at 100,000 (bench:ingress floods harder). */
+const REQUESTS = 30_000;
 /** Distinct unknown endpoint ids (each one costs a lookup per 5 s); provider segments are random per request. */
 const IDS = 2_000;
 
@@ -79,6 +80,6 @@ describe('webhook rejections under a flood (HTTP, real Postgres)', () => {
     expect(aggregates.length).toBeGreaterThanOrEqual(1);
     // Nothing the sender chose reaches an aggregate row.
     for (const row of aggregates) expect(JSON.stringify(row)).not.toMatch(new RegExp(ids.slice(0, 50).join('|')));
-  // What it proves is a bound on rows, not a speed: 100k requests take 20 s alone and over 2 min on a busy CI machine.
+  // What it proves is a bound on rows, not a speed: 100k requests took 20 s alone, 134 s to over 300 s in full CI runs.
   }, 300_000);
 });
