@@ -29,8 +29,8 @@ describeIfBroker('topology: nothing published on a fresh broker is lost, whoever
     // A fresh deployment: erp.commands and every queue bound to it are gone (other suites share this broker).
     const admin = await connect(testRabbitMqUrl);
     const ch = await admin.createChannel();
-    for (const queue of ['erp.commands.erp-worker', 'erp.commands.erp-worker.dlq', 'erp.commands.erp-worker.types', 'erp.commands.unrouted', 'crm.events.unrouted']) await ch.deleteQueue(queue);
-    for (const exchange of ['erp.commands', 'crm.events']) await ch.deleteExchange(exchange);
+    for (const queue of ['erp.commands.erp-worker', 'erp.commands.erp-worker.dlq', 'erp.commands.erp-worker.types', 'erp.commands.unrouted', 'ops.alerts.unrouted']) await ch.deleteQueue(queue);
+    for (const exchange of ['erp.commands', 'ops.alerts']) await ch.deleteExchange(exchange);
     await admin.close();
 
     db = await createTestDatabase();
@@ -52,10 +52,10 @@ describeIfBroker('topology: nothing published on a fresh broker is lost, whoever
 
     const customerName = `Early ${run}`;
     const create = createMessage('erp.customer.create', { customerName, customerType: 'Company' }, { tenantId: 'e2e' });
-    // No app consumes crm.events (yet): held in the topic's unrouted queue.
+    // No app consumes ops.alerts (yet; mcp-gateway takes every command's answer): held in the topic's unrouted queue.
     const unconsumed = createMessage(
-      'crm.lead.created',
-      { commandId: randomUUID(), contactId: '101', email: `early-${run}@example.com`, lifecycleStage: 'lead', alreadyExisted: false },
+      'integration.connection.reauth-required',
+      { connectionId: randomUUID(), typeSlug: 'crm', name: `early-${run}`, reason: 'invalid_grant', occurredAt: new Date().toISOString() },
       { tenantId: 'e2e' },
     );
     await producer.publish([toOutgoing(create), toOutgoing(unconsumed)]);
@@ -68,7 +68,7 @@ describeIfBroker('topology: nothing published on a fresh broker is lost, whoever
     ) as { transport: string; topics: Array<{ topic: string; unrouted: number; oldest: Array<{ id: string; type: string }> }> };
     expect(status.transport).toBe('rabbitmq');
     expect(status.topics.find((t) => t.topic === 'erp.commands')).toMatchObject({ unrouted: 0 });
-    expect(status.topics.find((t) => t.topic === 'crm.events')).toMatchObject({ unrouted: 1, oldest: [{ id: unconsumed.id, type: 'crm.lead.created' }] });
+    expect(status.topics.find((t) => t.topic === 'ops.alerts')).toMatchObject({ unrouted: 1, oldest: [{ id: unconsumed.id, type: 'integration.connection.reauth-required' }] });
     // Held, not dead-lettered and not handed to any app.
     expect(await db.prisma.deadLetter.count({ where: { messageId: unconsumed.id } })).toBe(0);
   });

@@ -9,6 +9,7 @@ export * from './messages/erp-sales-order.messages';
 export * from './messages/crm.messages';
 export * from './messages/linkedin.messages';
 export * from './messages/reddit.messages';
+export * from './messages/mcp.messages';
 export * from './messages/webhook.messages';
 export * from './messages/integration.messages';
 export * from './messages/registry';

@@ -6,3 +6,5 @@ export { closeRabbitMqConnection, rabbitMqCtlAvailable, rabbitMqReachable, testR
 export { startAppProcess, waitUntil } from './processes/app-process';
 export { freePort } from '@junction/persistence';
 export type { AppProcess } from './processes/app-process';
+export { SERVER_EVERYTHING_ENTRY, serverEverythingStdio, startServerEverythingHttp } from './mcp/server-everything';
+export type { EverythingHttpServer } from './mcp/server-everything';

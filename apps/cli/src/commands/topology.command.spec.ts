@@ -21,14 +21,18 @@ describe('junction CLI: topology', () => {
   it('apply declares the topology on the bus: a message nobody consumes is then held and counted by status', async () => {
     const fake = fakeRuntime();
     expect((await run(['topology', 'apply'], { fake, env: { BUS: 'rabbitmq', RABBITMQ_URL: 'amqp://x' } })).code).toBe(0);
-    // No app consumes erp.events yet: its events are held in the topic's unrouted subscription.
-    const created = createMessage('erp.customer.created', { commandId: crypto.randomUUID(), customerName: 'Acme GmbH', erpName: 'Acme GmbH', alreadyExisted: false }, { tenantId: 't1' });
+    // No app consumes ops.alerts yet: its events are held in the topic's unrouted subscription.
+    const created = createMessage(
+      'integration.connection.reauth-required',
+      { connectionId: crypto.randomUUID(), typeSlug: 'crm', name: 'crm-main', reason: 'invalid_grant', occurredAt: new Date().toISOString() },
+      { tenantId: 't1' },
+    );
     await fake.bus.publish([toOutgoing(created)]);
 
     const { code, stdout } = await run(['topology', 'status'], { fake, env: { BUS: 'rabbitmq', RABBITMQ_URL: 'amqp://x' } });
     expect(code).toBe(0);
-    expect(stdout).toContain('erp.events: 1 unrouted');
-    expect(stdout).toContain(`${created.id}  erp.customer.created`);
+    expect(stdout).toContain('ops.alerts: 1 unrouted');
+    expect(stdout).toContain(`${created.id}  integration.connection.reauth-required`);
   });
 
   it('apply refuses the in-memory bus with a configuration error (it lives inside the running Junction)', async () => {

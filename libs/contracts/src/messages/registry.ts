@@ -7,6 +7,7 @@ import { messagesByType } from './define-command';
 import { erpMessages } from './erp.messages';
 import { integrationCallRecorded, integrationConnectionReauthRequired } from './integration.messages';
 import { linkedinMessages } from './linkedin.messages';
+import { mcpMessages } from './mcp.messages';
 import { redditMessages } from './reddit.messages';
 import { webhooksReceived } from './webhook.messages';
 
@@ -20,6 +21,7 @@ export const Messages = {
   ...crmMessages,
   ...linkedinMessages,
   ...redditMessages,
+  ...mcpMessages,
   ...messagesByType(integrationCallRecorded, integrationConnectionReauthRequired, webhooksReceived),
 } as const;
 

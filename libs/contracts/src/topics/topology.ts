@@ -1,5 +1,6 @@
 import { crmWorkerCommands } from '../messages/crm.messages';
 import { erpWorkerCommands } from '../messages/erp.messages';
+import { mcpGatewayCommands } from '../messages/mcp.messages';
 import { linkedinWorkerCommands } from '../messages/linkedin.messages';
 import { redditAnalyzerCommands } from '../messages/reddit.messages';
 import { Messages, type MessageType } from '../messages/registry';
@@ -20,10 +21,20 @@ export const Consumers: Readonly<Record<SubscriptionName, readonly MessageType[]
   [Subscriptions.crmWorker]: crmWorkerCommands,
   [Subscriptions.linkedinWorker]: linkedinWorkerCommands,
   [Subscriptions.redditAnalyzer]: redditAnalyzerCommands,
+  // mcp-gateway also records every command's answer (command_result), so that an MCP tool call can return it.
+  [Subscriptions.mcpGateway]: [...mcpGatewayCommands, ...commandReplyTypes()],
   [Subscriptions.batchScheduler]: [],
   [Subscriptions.metricsAggregator]: [],
   [Subscriptions.webhookIngress]: ['webhooks.received'],
 };
+
+/** Every event that answers a command (its success event and `<command>.failed`), in registry order. */
+export function commandReplyTypes(): MessageType[] {
+  return Object.values(Messages).flatMap((definition) => {
+    const replies = (definition as { replies?: { succeeded: MessageType; failed: MessageType } }).replies;
+    return replies ? [replies.succeeded, replies.failed] : [];
+  });
+}
 
 /** Per topic, the subscription that holds what no other subscription takes. Not an app: nothing consumes it. */
 export const UNROUTED_SUBSCRIPTION = 'unrouted';
