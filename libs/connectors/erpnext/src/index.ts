@@ -8,3 +8,5 @@ export type { ErpNextSandboxOptions, LedgerAction, SandboxLedgerEntry, SandboxRe
 export { QUERY_REPORTS } from './sandbox/query-reports';
 export type { FaultConfig, FailNext } from '@junction/connectors/sandbox-kit';
 export type { DuplicateNaming } from './sandbox/customer.doctype';
+export * from './mcp/erpnext-mcp.tools';
+export { ErpNextMcpClient, type ErpNextMcpClientOptions, type McpCallTool } from './mcp/erpnext-mcp.client';

@@ -1,0 +1,208 @@
+/**
+ * ErpNextPort over an ERPNext MCP server: each port method is one `tools/call`. The MCP session is the caller's
+ * (`callTool` is a plain function), so this adapter depends on no MCP client library and fakes trivially.
+ *
+ * Results and failures come back exactly as ErpNextClient would give them: the same shapes, and IntegrationErrors
+ * with the same classes and operation labels, so the resilience pipeline and settlement policy cannot tell the
+ * two transports apart.
+ */
+import { classifyHttpStatus, ErrorClasses, IntegrationError, type ErrorClass } from '@junction/resilience';
+import type { ErpNextCallOptions } from '../erpnext.client';
+import { PROVIDER } from '../erpnext.errors';
+import { normalizeReport } from '../erpnext.report';
+import type {
+  ErpNextCustomerInput,
+  ErpNextCustomerRef,
+  ErpNextDoc,
+  ErpNextListQuery,
+  ErpNextReport,
+  SalesOrderStatusUpdate,
+} from '../erpnext.types';
+import { ERPNEXT_MCP_TOOLS, type ErpNextMcpInput, type ErpNextMcpToolMap, type ErpNextPort, type ErpNextPortMethod, type McpToolResult } from './erpnext-mcp.tools';
+import { classifyCallFailure, classifyToolErrorText } from './erpnext-mcp.errors';
+
+const MAX_MESSAGE = 500;
+
+/** One `tools/call` on the caller's MCP session; `options` carries the attempt's timeout and abort signal. */
+export type McpCallTool = (name: string, args: Record<string, unknown>, options: ErpNextCallOptions) => Promise<McpToolResult>;
+
+export interface ErpNextMcpClientOptions {
+  callTool: McpCallTool;
+  /** Tool names of this connection's server, where they differ from ERPNEXT_MCP_TOOLS. */
+  tools?: Partial<ErpNextMcpToolMap>;
+}
+
+export class ErpNextMcpClient implements ErpNextPort {
+  private readonly callTool: McpCallTool;
+  private readonly tools: ErpNextMcpToolMap;
+
+  constructor(options: ErpNextMcpClientOptions) {
+    this.callTool = options.callTool;
+    this.tools = { ...ERPNEXT_MCP_TOOLS, ...options.tools };
+  }
+
+  async getLoggedUser(options: ErpNextCallOptions = {}): Promise<string> {
+    const out = await this.call('getLoggedUser', 'getLoggedUser', {}, options);
+    if (typeof out.user !== 'string') throw malformed('getLoggedUser');
+    return out.user;
+  }
+
+  async findCustomerByName(customerName: string, options: ErpNextCallOptions = {}): Promise<ErpNextCustomerRef | null> {
+    const args: ErpNextMcpInput<'findCustomerByName'> = { customer_name: customerName };
+    const out = await this.call('findCustomerByName', 'findCustomerByName', args, options);
+    if (out.customer === null) return null;
+    return customerRef(out.customer, 'findCustomerByName');
+  }
+
+  async createCustomer(input: ErpNextCustomerInput, options: ErpNextCallOptions = {}): Promise<ErpNextCustomerRef> {
+    const args: ErpNextMcpInput<'createCustomer'> = { ...input };
+    const out = await this.call('createCustomer', 'createCustomer', args, options);
+    return customerRef(out.customer, 'createCustomer', input.customer_name);
+  }
+
+  async getDoc<T = ErpNextDoc>(doctype: string, name: string, options: ErpNextCallOptions = {}): Promise<T> {
+    const args: ErpNextMcpInput<'getDoc'> = { doctype, name };
+    return this.doc<T>('getDoc', `getDoc ${doctype}`, args, options);
+  }
+
+  async listDocs<T = ErpNextDoc>(doctype: string, query: ErpNextListQuery = {}, options: ErpNextCallOptions = {}): Promise<T[]> {
+    const operation = `listDocs ${doctype}`;
+    const args: ErpNextMcpInput<'listDocs'> = {
+      doctype,
+      filters: query.filters,
+      fields: query.fields,
+      order_by: query.orderBy,
+      // Sent explicitly so the page size does not depend on the server's default.
+      limit: query.limit ?? 20,
+      start: query.start !== undefined && query.start > 0 ? query.start : undefined,
+    };
+    const out = await this.call('listDocs', operation, withoutUndefined(args), options);
+    if (!Array.isArray(out.data)) throw malformed(operation);
+    return out.data as T[];
+  }
+
+  async insertDoc<T = ErpNextDoc>(doctype: string, doc: Record<string, unknown>, options: ErpNextCallOptions = {}): Promise<T> {
+    const args: ErpNextMcpInput<'insertDoc'> = { doctype, doc };
+    return this.doc<T>('insertDoc', `insertDoc ${doctype}`, args, options);
+  }
+
+  async updateDoc<T = ErpNextDoc>(doctype: string, name: string, patch: Record<string, unknown>, options: ErpNextCallOptions = {}): Promise<T> {
+    const args: ErpNextMcpInput<'updateDoc'> = { doctype, name, patch };
+    return this.doc<T>('updateDoc', `updateDoc ${doctype}`, args, options);
+  }
+
+  async submitDoc<T = ErpNextDoc>(doctype: string, name: string, options: ErpNextCallOptions = {}): Promise<T> {
+    const args: ErpNextMcpInput<'submitDoc'> = { doctype, name };
+    return this.doc<T>('submitDoc', `submitDoc ${doctype}`, args, options);
+  }
+
+  async cancelDoc(doctype: string, name: string, options: ErpNextCallOptions = {}): Promise<void> {
+    const operation = `cancelDoc ${doctype}`;
+    const args: ErpNextMcpInput<'cancelDoc'> = { doctype, name };
+    const out = await this.call('cancelDoc', operation, args, options);
+    if (out.ok !== true) throw malformed(operation);
+  }
+
+  async runQueryReport(reportName: string, filters: Record<string, unknown> = {}, options: ErpNextCallOptions = {}): Promise<ErpNextReport> {
+    const operation = `runQueryReport ${reportName}`;
+    const args: ErpNextMcpInput<'runQueryReport'> = { report_name: reportName, filters };
+    const out = await this.call('runQueryReport', operation, args, options);
+    // normalizeReport also accepts a server that passes Frappe's raw report message through.
+    const report = normalizeReport(out.report);
+    if (report === 'prepared') {
+      throw new IntegrationError('client', `ERPNext ${operation}: the site runs this report as a Prepared Report (queued in the background)`, { provider: PROVIDER, operation });
+    }
+    if (!report) throw malformed(operation);
+    return report;
+  }
+
+  async updateSalesOrderStatus(name: string, status: SalesOrderStatusUpdate, options: ErpNextCallOptions = {}): Promise<void> {
+    const args: ErpNextMcpInput<'updateSalesOrderStatus'> = { name, status };
+    const out = await this.call('updateSalesOrderStatus', 'updateSalesOrderStatus', args, options);
+    if (out.ok !== true) throw malformed('updateSalesOrderStatus');
+  }
+
+  private async doc<T>(method: ErpNextPortMethod, operation: string, args: Record<string, unknown>, options: ErpNextCallOptions): Promise<T> {
+    const out = await this.call(method, operation, args, options);
+    const doc = out.doc;
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc) || typeof (doc as { name?: unknown }).name !== 'string') throw malformed(operation);
+    return doc as T;
+  }
+
+  /** One tool call → its structured output; every failure (thrown or in-band) leaves as an IntegrationError. */
+  private async call(method: ErpNextPortMethod, operation: string, args: Record<string, unknown>, options: ErpNextCallOptions): Promise<Record<string, unknown>> {
+    const tool = this.tools[method];
+    let result: McpToolResult;
+    try {
+      result = await this.callTool(tool, args, options);
+    } catch (error) {
+      if (error instanceof IntegrationError) throw error;
+      const { errorClass, detail } = classifyCallFailure(error);
+      throw new IntegrationError(errorClass, `ERPNext ${operation} failed (MCP ${tool}, ${errorClass}): ${detail}`.slice(0, MAX_MESSAGE), {
+        provider: PROVIDER,
+        operation,
+        cause: error,
+      });
+    }
+    if (!result || typeof result !== 'object') throw malformed(operation);
+    if (result.isError === true) throw toolError(result, tool, operation);
+    const out = structured(result);
+    if (!out) throw malformed(operation);
+    return out;
+  }
+}
+
+/** `structuredContent`, else the first text block parsed as JSON (servers without structured output). */
+function structured(result: McpToolResult): Record<string, unknown> | undefined {
+  if (isRecord(result.structuredContent)) return result.structuredContent;
+  const text = firstText(result);
+  if (text === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return isRecord(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function toolError(result: McpToolResult, tool: string, operation: string): IntegrationError {
+  const meta = isRecord(result._meta) ? result._meta : {};
+  const status = typeof meta.httpStatus === 'number' ? meta.httpStatus : undefined;
+  const text = firstText(result)?.trim() || 'no message';
+  const errorClass: ErrorClass =
+    typeof meta.errorClass === 'string' && meta.errorClass in ErrorClasses
+      ? (meta.errorClass as ErrorClass)
+      : status !== undefined
+        ? classifyHttpStatus(status)
+        : classifyToolErrorText(text);
+  const retryAfterMs = typeof meta.retryAfterMs === 'number' && meta.retryAfterMs >= 0 ? meta.retryAfterMs : undefined;
+  // Our server's messages already read "ERPNext <operation> failed (…): …"; anyone else's get that frame.
+  const message = text.startsWith('ERPNext ') ? text : `ERPNext ${operation} failed (MCP ${tool}${status ? ` ${status}` : ''}): ${text}`;
+  return new IntegrationError(errorClass, message.slice(0, MAX_MESSAGE), { provider: PROVIDER, operation, status, retryAfterMs });
+}
+
+function customerRef(value: unknown, operation: string, fallbackName?: string): ErpNextCustomerRef {
+  if (!isRecord(value) || typeof value.name !== 'string') throw malformed(operation);
+  return { name: value.name, customer_name: String(value.customer_name ?? fallbackName ?? value.name) };
+}
+
+/**
+ * The taxonomy has no `protocol` class; a result that breaks the tool contract is `client` (permanent), as
+ * ErpNextClient classifies a 2xx body it cannot read: retrying will not change what the server sends.
+ */
+function malformed(operation: string): IntegrationError {
+  return new IntegrationError('client', `ERPNext ${operation} returned an unexpected MCP tool result`, { provider: PROVIDER, operation });
+}
+
+function firstText(result: McpToolResult): string | undefined {
+  const block = Array.isArray(result.content) ? result.content.find((c) => isRecord(c) && c.type === 'text' && typeof c.text === 'string') : undefined;
+  return block ? String((block as { text: string }).text) : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function withoutUndefined<T extends Record<string, unknown>>(value: T): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
