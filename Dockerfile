@@ -5,7 +5,7 @@
 #   docker run --rm -e APP=erp-worker -e DATABASE_URL=… -e BUS=servicebus -e SERVICE_BUS_CONNECTION_STRING=… junction
 #   docker run --rm junction node scripts/db.cjs migrate        # apply migrations (one-shot)
 # APP is one of: webhook-ingress, erp-worker, linkedin-worker, reddit-analyzer, crm-worker, batch-scheduler,
-# metrics-aggregator, standalone (the default: all apps in one process, memory bus).
+# metrics-aggregator, mcp-gateway, standalone (the default: all apps in one process, memory bus).
 #
 # Production runs on Node 24 LTS (development machines run Node 20; package.json keeps engines >=20.19).
 ARG NODE_IMAGE=node:24-bookworm-slim

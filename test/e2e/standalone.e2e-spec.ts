@@ -35,9 +35,9 @@ describe('standalone (npm start)', () => {
     expect(code).toBe(0);
   }, 60_000);
 
-  it('starts all seven apps and prints where each health endpoint answers', () => {
+  it('starts all eight apps and prints where each health endpoint answers', () => {
     const urls = [...junction.output().matchAll(/^\s+([a-z-]+)\s+(http:\/\/\S+\/health\/ready)$/gm)].map((m) => m[1]);
-    expect(urls.sort()).toEqual(['batch-scheduler', 'crm-worker', 'erp-worker', 'linkedin-worker', 'metrics-aggregator', 'reddit-analyzer', 'webhook-ingress']);
+    expect(urls.sort()).toEqual(['batch-scheduler', 'crm-worker', 'erp-worker', 'linkedin-worker', 'mcp-gateway', 'metrics-aggregator', 'reddit-analyzer', 'webhook-ingress']);
     expect(startMs).toBeLessThan(30_000);
   });
 
@@ -56,7 +56,7 @@ describe('standalone (npm start)', () => {
 
   it('answers ready on every health endpoint (database, broker, outbox up)', async () => {
     const urls = [...junction.output().matchAll(/(http:\/\/\S+\/health\/ready)$/gm)].map((m) => m[1]!);
-    expect(urls).toHaveLength(7);
+    expect(urls).toHaveLength(8);
     for (const url of urls) {
       const res = await fetch(url);
       expect(res.status).toBe(200);

@@ -54,7 +54,7 @@ export function connectionView(overrides: Partial<ConnectionView> = {}): Connect
   };
 }
 
-const keyView: ApiKeyView = { id: 'AbCdEf012345', tenantId: 'default', name: 'ops', scopes: ['admin'], createdAt: new Date('2025-01-01T00:00:00Z'), lastUsedAt: null, revokedAt: null };
+const keyView: ApiKeyView = { id: 'AbCdEf012345', tenantId: 'default', name: 'ops', scopes: ['admin'], mcpTools: [], createdAt: new Date('2025-01-01T00:00:00Z'), lastUsedAt: null, revokedAt: null };
 
 /** A runtime whose services are jest mocks: these specs are about arguments and output, not persistence. */
 export function fakeRuntime() {

@@ -15,7 +15,7 @@ import { runningWorkerSandboxes, startSandboxes, workerSandboxPorts, type Runnin
 const DEFAULT_DATA_DIR = '.junction';
 
 /**
- * `npm start`: all seven apps in one process on the memory bus, embedded Postgres unless DATABASE_URL is
+ * `npm start`: all eight apps in one process on the memory bus, embedded Postgres unless DATABASE_URL is
  * set, the ERPNext sandbox unless ERPNext credentials are set. Same modules, same code paths as distributed
  * mode; only the transport and where Postgres runs differ.
  */

@@ -16,6 +16,7 @@ export * from './idempotency/idempotent-consumer';
 export * from './idempotency/effect-step';
 export * from './idempotency/effect-step.errors';
 export * from './commands/command-step';
+export * from './commands/command-submitter';
 export * from './dead-letters/dead-letter.recorder';
 export * from './bus/bus.factory';
 export * from './transports/rabbitmq/rabbitmq.transport';

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import type { MessageBus } from './bus/message-bus.port';
 import { CommandStep } from './commands/command-step';
+import { CommandSubmitter } from './commands/command-submitter';
 import { DeadLetterRecorder } from './dead-letters/dead-letter.recorder';
 import { EffectStep, type EffectStepOptions } from './idempotency/effect-step';
 import { IdempotentConsumer } from './idempotency/idempotent-consumer';
@@ -54,9 +55,10 @@ export class MessagingModule {
         IdempotentConsumer,
         EffectStep,
         CommandStep,
+        CommandSubmitter,
         DeadLetterRecorder,
       ],
-      exports: [MESSAGING_OPTIONS, MESSAGE_BUS, JunctionClient, ClientProxy, OutboxRelay, MessagePublisher, IdempotentConsumer, EffectStep, CommandStep, DeadLetterRecorder],
+      exports: [MESSAGING_OPTIONS, MESSAGE_BUS, JunctionClient, ClientProxy, OutboxRelay, MessagePublisher, IdempotentConsumer, EffectStep, CommandStep, CommandSubmitter, DeadLetterRecorder],
     };
   }
 }

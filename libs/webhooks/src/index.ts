@@ -10,6 +10,10 @@ export { endpointCreateSchema, endpointUpdateSchema, secretAddSchema } from './e
 export type { EndpointCreateInput, EndpointUpdateInput, SecretAddInput } from './endpoints/endpoint.schemas';
 export { ApiKeyService } from './api-keys/api-key.service';
 export { ApiKeyError, ApiKeyScopes, apiKeyCreateSchema } from './api-keys/api-key.types';
+export { ApiKeyAuthenticator, PLAIN_API_KEY, plainApiKey } from './api-keys/api-key.authenticator';
+export type { ApiKeyAuthentication, ApiKeyCaller, PlainApiKey } from './api-keys/api-key.authenticator';
+export { ApiKeyAuth, ApiKeyGuard, Caller } from './api-keys/api-key.guard';
+export type { ApiKeyRequest } from './api-keys/api-key.guard';
 export type { ApiKeyCreateInput, ApiKeyErrorCode, ApiKeyScope, ApiKeyVerification, ApiKeyView, AuthenticatedApiKey } from './api-keys/api-key.types';
 
 // Routing: received webhooks → commands (webhook-ingress's router, the admin API's route validation)

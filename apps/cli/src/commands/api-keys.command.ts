@@ -11,6 +11,7 @@ export const apiKeyCommands: readonly CommandSpec[] = [
     options: {
       name: { type: 'string', required: true, value: 'N', help: 'what the key is for' },
       scope: { type: 'string', multiple: true, value: 'S', help: `${ApiKeyScopes.join(' | ')} (repeatable; default admin)` },
+      'mcp-tool': { type: 'string', multiple: true, value: 'G', help: 'an MCP tool (glob, e.g. erp_customer_*) this key may list and call on mcp-gateway (repeatable; default every tool)' },
     },
     async run(call) {
       const scopes = call.args.strings('scope');
@@ -19,6 +20,7 @@ export const apiKeyCommands: readonly CommandSpec[] = [
       const { key, view } = await (await call.runtime.apiKeys()).create(call.actor, {
         name: call.args.string('name')!,
         scopes: scopes.length > 0 ? (scopes as ApiKeyScope[]) : ['admin'],
+        ...(call.args.strings('mcp-tool').length > 0 ? { mcpTools: call.args.strings('mcp-tool') } : {}),
       });
       return {
         json: { key, ...view },

@@ -40,7 +40,7 @@ export function apiKeyTable(views: readonly ApiKeyView[]): string[] {
 }
 
 export function apiKeyDetails(view: ApiKeyView): string[] {
-  return [`  id      ${view.id}`, `  name    ${view.name}`, `  scopes  ${view.scopes.join(', ')}`, `  tenant  ${view.tenantId}`, `  status  ${view.revokedAt ? `revoked ${iso(view.revokedAt)}` : 'active'}`];
+  return [`  id      ${view.id}`, `  name    ${view.name}`, `  scopes  ${view.scopes.join(', ')}`, `  tenant  ${view.tenantId}`, ...(view.mcpTools.length > 0 ? [`  mcp     ${view.mcpTools.join(', ')}`] : []), `  status  ${view.revokedAt ? `revoked ${iso(view.revokedAt)}` : 'active'}`];
 }
 
 export function parkedOutboxTable(rows: readonly ParkedRowView[], total: number): string[] {

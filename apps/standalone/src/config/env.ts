@@ -5,7 +5,7 @@ import { parseKeyRing } from '@junction/security';
 /** Standalone needs nothing: every value has a default, and DATABASE_URL falls back to embedded Postgres. */
 export const standaloneEnvSchema = baseEnvSchema.extend({
   JUNCTION_DATA_DIR: z.string().min(1).default('.junction'),
-  /** Added to every app's default port (3000-3006), to run a second Junction beside the first. */
+  /** Added to every app's default port (3000-3007), to run a second Junction beside the first. */
   JUNCTION_PORT_OFFSET: z.coerce.number().int().min(0).max(60_000).default(0),
   JUNCTION_API_KEY: z.string().min(16).optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(50).default(3),

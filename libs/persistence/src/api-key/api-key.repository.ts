@@ -8,6 +8,8 @@ export interface NewApiKeyRow {
   /** sha256 of the whole key; the key itself is never stored. */
   hash: Uint8Array;
   scopes: string[];
+  /** mcp-gateway's tool allowlist (globs); empty or absent = every tool. */
+  mcpTools?: string[];
 }
 
 /** api_key: hashed API keys, scoped to a tenant. */
@@ -16,7 +18,7 @@ export class ApiKeyRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   insert(tx: Tx, row: NewApiKeyRow) {
-    return tx.apiKey.create({ data: { ...row, hash: new Uint8Array(row.hash), scopes: [...row.scopes] } });
+    return tx.apiKey.create({ data: { ...row, hash: new Uint8Array(row.hash), scopes: [...row.scopes], mcpTools: [...(row.mcpTools ?? [])] } });
   }
 
   findById(id: string, tx?: Tx) {

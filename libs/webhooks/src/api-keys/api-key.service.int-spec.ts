@@ -52,7 +52,7 @@ describe('ApiKeyService (real Postgres)', () => {
 
   it('authenticates the right key for its scope only; wrong, malformed, unknown and revoked keys get null', async () => {
     const { key, view } = await service.create(A, { name: 'ops', scopes: ['admin'] });
-    expect(await service.authenticate(key, 'admin')).toEqual({ id: view.id, tenantId: 'tenant-a', scopes: ['admin'] });
+    expect(await service.authenticate(key, 'admin')).toEqual({ id: view.id, tenantId: 'tenant-a', scopes: ['admin'], mcpTools: [] });
     expect(await service.authenticate(key, 'commands')).toBeNull();
     // Only the holder of a valid key learns that it lacks the scope (403 rather than 401 at the HTTP edge).
     expect(await service.verify(key, 'commands')).toEqual({ ok: false, reason: 'MISSING_SCOPE' });

@@ -25,8 +25,8 @@ export class ApiKeyService {
     const parsed = parseKeyInput(input);
     const generated = generateApiKey();
     return this.prisma.transaction(async (tx) => {
-      const row = await this.apiKeys.insert(tx, { id: generated.id, tenantId: ctx.tenantId, name: parsed.name, hash: generated.hash, scopes: parsed.scopes });
-      await this.record(tx, ctx, 'api-key.created', row.id, { name: parsed.name, scopes: parsed.scopes });
+      const row = await this.apiKeys.insert(tx, { id: generated.id, tenantId: ctx.tenantId, name: parsed.name, hash: generated.hash, scopes: parsed.scopes, mcpTools: parsed.mcpTools });
+      await this.record(tx, ctx, 'api-key.created', row.id, { name: parsed.name, scopes: parsed.scopes, ...(parsed.mcpTools?.length ? { mcpTools: parsed.mcpTools } : {}) });
       return { key: generated.key, view: toView(row) };
     });
   }
@@ -100,7 +100,7 @@ export class ApiKeyService {
         this.logger.warn({ message: 'could not record the API key use', apiKeyId: row.id, error: (error as Error).message });
       }
     }
-    return { ok: true, key: { id: row.id, tenantId: row.tenantId, scopes: row.scopes as ApiKeyScope[] } };
+    return { ok: true, key: { id: row.id, tenantId: row.tenantId, scopes: row.scopes as ApiKeyScope[], mcpTools: row.mcpTools } };
   }
 
   private record(tx: Tx, ctx: ActorContext, action: string, subject: string, detail: NewAuditEvent['detail']): Promise<void> {
@@ -115,5 +115,5 @@ function parseKeyInput(input: unknown): ApiKeyCreateInput {
 }
 
 function toView(row: ApiKey): ApiKeyView {
-  return { id: row.id, tenantId: row.tenantId, name: row.name, scopes: row.scopes as ApiKeyScope[], createdAt: row.createdAt, lastUsedAt: row.lastUsedAt, revokedAt: row.revokedAt };
+  return { id: row.id, tenantId: row.tenantId, name: row.name, scopes: row.scopes as ApiKeyScope[], mcpTools: row.mcpTools, createdAt: row.createdAt, lastUsedAt: row.lastUsedAt, revokedAt: row.revokedAt };
 }

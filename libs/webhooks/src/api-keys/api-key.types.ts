@@ -11,6 +11,14 @@ export const apiKeyCreateSchema = z.strictObject({
     .array(z.enum(ApiKeyScopes))
     .min(1)
     .refine((scopes) => new Set(scopes).size === scopes.length, 'scopes must not repeat'),
+  /**
+   * mcp-gateway's "virtual server": the MCP tools this key may list and call, as globs (`*` = any run of characters:
+   * `erp_customer_*`). Absent or empty: every tool.
+   */
+  mcpTools: z
+    .array(z.string().regex(/^[A-Za-z0-9_.*\/-]{1,128}$/, 'a tool name or glob (letters, digits, _ - . / and *)'))
+    .max(100)
+    .optional(),
 });
 export type ApiKeyCreateInput = z.infer<typeof apiKeyCreateSchema>;
 
@@ -20,6 +28,8 @@ export interface ApiKeyView {
   tenantId: string;
   name: string;
   scopes: ApiKeyScope[];
+  /** MCP tool globs this key is limited to; empty = every tool. */
+  mcpTools: string[];
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
@@ -30,6 +40,8 @@ export interface AuthenticatedApiKey {
   id: string;
   tenantId: string;
   scopes: ApiKeyScope[];
+  /** MCP tool globs this key is limited to; empty = every tool. */
+  mcpTools: string[];
 }
 
 /** What `ApiKeyService.verify` found: a key allowed for the scope, or why not (see there). */
