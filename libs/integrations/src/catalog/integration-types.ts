@@ -1,4 +1,5 @@
 import type { IntegrationTypeDefinition } from '../connections/connection.types';
+import { MCP_REMOTE_SERVER_PROPERTIES, MCP_STDIO_SERVER_PROPERTIES, providerTransportSchema } from '../resolve/mcp-server.target';
 
 /*
  * The catalog as code declares it: upserted into integration_type at start (IntegrationCatalog.sync). The config
@@ -12,6 +13,12 @@ const timeoutMs = { type: 'integer', minimum: 100, maximum: 120_000, description
 
 function schema(properties: Record<string, unknown>, required: string[] = []): Record<string, unknown> {
   return { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties, required, additionalProperties: false };
+}
+
+/** A provider type whose worker can call its REST API or an MCP server (`transport: rest | mcp`, `mcp`). */
+function providerSchema(properties: Record<string, unknown>, restRequired: string[] = []): Record<string, unknown> {
+  const transport = providerTransportSchema(restRequired);
+  return { ...schema({ ...properties, ...transport.properties }), ...transport.rules };
 }
 
 export const LINKEDIN_OAUTH_DEFAULTS = {
@@ -35,7 +42,7 @@ const oauthOverrides = {
   additionalProperties: false,
 };
 
-const mcpUrl = schema({ url: url('the MCP server endpoint') }, ['url']);
+const mcpRemote = schema({ ...MCP_REMOTE_SERVER_PROPERTIES }, ['url']);
 
 export const INTEGRATION_TYPES: readonly IntegrationTypeDefinition[] = [
   {
@@ -45,7 +52,7 @@ export const INTEGRATION_TYPES: readonly IntegrationTypeDefinition[] = [
     category: 'erp',
     description: 'ERPNext / Frappe site: customers, items, sales orders, stock (REST /api/resource, token auth).',
     authMethods: ['api_key', 'basic', 'bearer'],
-    configSchema: schema({ baseUrl: url('the site, e.g. https://erp.example.com'), timeoutMs }, ['baseUrl']),
+    configSchema: providerSchema({ baseUrl: url('the site, e.g. https://erp.example.com'), timeoutMs }, ['baseUrl']),
   },
   {
     slug: 'crm',
@@ -54,7 +61,7 @@ export const INTEGRATION_TYPES: readonly IntegrationTypeDefinition[] = [
     category: 'crm',
     description: 'CRM with the HubSpot v3 objects API: contacts, leads, deals, pipelines (private app token or OAuth).',
     authMethods: ['bearer', 'oauth2'],
-    configSchema: schema({ baseUrl: url('API base URL', 'https://api.hubapi.com') }),
+    configSchema: providerSchema({ baseUrl: url('API base URL', 'https://api.hubapi.com') }),
   },
   {
     slug: 'linkedin',
@@ -63,7 +70,7 @@ export const INTEGRATION_TYPES: readonly IntegrationTypeDefinition[] = [
     category: 'social',
     description: 'LinkedIn Marketing API for an organization page: posts and share statistics (3-legged OAuth 2.0).',
     authMethods: ['oauth2', 'bearer'],
-    configSchema: schema({
+    configSchema: providerSchema({
       apiBaseUrl: url('API base URL', 'https://api.linkedin.com'),
       organizationUrn: { type: 'string', pattern: '^urn:li:organization:[0-9]+$', description: 'urn:li:organization:<id>' },
       version: { type: 'string', pattern: '^[0-9]{6}$', description: 'LinkedIn-Version header, YYYYMM' },
@@ -78,7 +85,7 @@ export const INTEGRATION_TYPES: readonly IntegrationTypeDefinition[] = [
     category: 'social',
     description: 'Reddit API (application-only OAuth: apiKey = client id, apiSecret = client secret); listings and comments.',
     authMethods: ['api_key'],
-    configSchema: schema(
+    configSchema: providerSchema(
       {
         authBaseUrl: url('token host', 'https://www.reddit.com'),
         apiBaseUrl: url('API host', 'https://oauth.reddit.com'),
@@ -142,16 +149,9 @@ export const INTEGRATION_TYPES: readonly IntegrationTypeDefinition[] = [
     kind: 'mcp',
     category: 'devtools',
     description: 'Model Context Protocol server started as a local process speaking JSON-RPC over stdin/stdout.',
-    authMethods: ['none'],
-    configSchema: schema(
-      {
-        command: { type: 'string', minLength: 1, description: 'executable to start' },
-        args: { type: 'array', items: { type: 'string' }, default: [] },
-        env: { type: 'object', additionalProperties: { type: 'string' }, description: 'extra environment variables (not secrets: config is shown)' },
-        cwd: { type: 'string', minLength: 1 },
-      },
-      ['command'],
-    ),
+    // A secret reaches the process as environment variables named by config.secretEnv.
+    authMethods: ['none', 'api_key', 'basic', 'bearer'],
+    configSchema: schema({ ...MCP_STDIO_SERVER_PROPERTIES }, ['command']),
   },
   {
     slug: 'mcp-http',
@@ -160,7 +160,7 @@ export const INTEGRATION_TYPES: readonly IntegrationTypeDefinition[] = [
     category: 'devtools',
     description: 'Remote Model Context Protocol server over Streamable HTTP (the current transport).',
     authMethods: ['none', 'bearer', 'api_key'],
-    configSchema: mcpUrl,
+    configSchema: mcpRemote,
   },
   {
     slug: 'mcp-sse',
@@ -169,6 +169,6 @@ export const INTEGRATION_TYPES: readonly IntegrationTypeDefinition[] = [
     category: 'devtools',
     description: 'Remote Model Context Protocol server over the legacy HTTP+SSE transport.',
     authMethods: ['none', 'bearer', 'api_key'],
-    configSchema: mcpUrl,
+    configSchema: mcpRemote,
   },
 ];
