@@ -38,9 +38,15 @@ describe('IntegrationCatalog (real Postgres)', () => {
     const catalog = new IntegrationCatalog(new IntegrationTypeRepository(db.prisma));
     const type = { slug: 'reddit', configSchema: {} };
     const input = { userAgent: 'junction/1.0 by acme' };
-    expect(catalog.validateConfig(type, input)).toEqual({ userAgent: 'junction/1.0 by acme', authBaseUrl: 'https://www.reddit.com', apiBaseUrl: 'https://oauth.reddit.com' });
+    expect(catalog.validateConfig(type, input)).toEqual({ userAgent: 'junction/1.0 by acme', authBaseUrl: 'https://www.reddit.com', apiBaseUrl: 'https://oauth.reddit.com', transport: 'rest' });
     expect(input).toEqual({ userAgent: 'junction/1.0 by acme' });
     expect(() => catalog.validateConfig(type, { userAgent: 'ua-1', apiBaseUrl: 'oauth.reddit.com' })).toThrow('config.apiBaseUrl: must match format "uri"');
     expect(() => catalog.validateConfig({ slug: 'mcp-stdio', configSchema: {} }, { command: 'node', env: { A: 1 } })).toThrow('config.env.A: must be string');
+    // transport mcp: the provider's MCP server replaces its REST settings, and is then required.
+    const erp = { slug: 'erpnext', configSchema: {} };
+    expect(catalog.validateConfig(erp, { transport: 'mcp', mcp: { url: 'https://erp-mcp.example.com/mcp' } })).toEqual({ transport: 'mcp', mcp: { url: 'https://erp-mcp.example.com/mcp' } });
+    expect(() => catalog.validateConfig(erp, { transport: 'mcp' })).toThrow('config.mcp: is required by erpnext');
+    expect(() => catalog.validateConfig(erp, {})).toThrow('config.baseUrl: is required by erpnext');
+    expect(() => catalog.validateConfig(erp, { transport: 'mcp', mcp: { command: 'node', secretEnv: { API_KEY: 'privateKey' } } })).toThrow('config.mcp.secretEnv.API_KEY: must be equal to one of the allowed values');
   });
 });

@@ -97,7 +97,7 @@ describe('ConnectionService (real Postgres, ERPNext sandbox)', () => {
         type: 'erpnext',
         name: 'main site',
         authMethod: 'api_key',
-        config: { baseUrl: erp.config.baseUrl },
+        config: { baseUrl: erp.config.baseUrl, transport: 'rest' },
         status: 'configuring',
         isDefault: true,
         hasCredential: true,
