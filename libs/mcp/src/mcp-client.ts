@@ -123,7 +123,11 @@ export class McpClient {
 
   /** Every tool the server lists (all pages), from the cache when it has not changed since. */
   tools(scope: McpCallScope = {}): Promise<Tool[]> {
-    return this.catalog.tools(() => this.listAll('tools/list', scope, (client, cursor, options) => client.listTools(page(cursor), options).then((r) => [r.tools, r.nextCursor])));
+    return this.catalog.tools(() => this.listTools(scope));
+  }
+
+  private listTools(scope: McpCallScope): Promise<Tool[]> {
+    return this.listAll('tools/list', scope, (client, cursor, options) => client.listTools(page(cursor), options).then((r) => [r.tools, r.nextCursor]));
   }
 
   listResources(scope: McpCallScope = {}): Promise<Resource[]> {
@@ -154,18 +158,26 @@ export class McpClient {
    * failure that may have reached the server only when it declares `idempotentHint` or `readOnlyHint`.
    */
   async callTool(name: string, args: Record<string, unknown> = {}, scope: McpCallScope = {}): Promise<CallToolResult> {
+    const result = await this.callToolResult(name, args, scope);
+    if (result.isError) throw this.error('client', McpCodes.toolError, `tools/call ${printable(name)}`, `the tool reported an error: ${this.redactor.text(textOf(result), TOOL_ERROR_TEXT) || '(no text)'}`);
+    return result;
+  }
+
+  /**
+   * callTool, but an `isError` result is returned, not thrown: for an adapter that reads the server's own error
+   * (a provider MCP server's status and message) and classifies it itself.
+   */
+  async callToolResult(name: string, args: Record<string, unknown> = {}, scope: McpCallScope = {}): Promise<CallToolResult> {
     const operation = `tools/call ${printable(name)}`;
-    const tool = await this.catalog.find(name, () => this.listAll('tools/list', scope, (client, cursor, options) => client.listTools(page(cursor), options).then((r) => [r.tools, r.nextCursor])));
+    const tool = await this.catalog.find(name, () => this.listTools(scope));
     if (!tool) throw this.error('not_found', McpCodes.toolNotFound, operation, `the server lists no tool named ${printable(name)}`);
     const problems = this.catalog.check(tool, args);
     if (problems) throw this.error('validation', McpCodes.invalidArguments, operation, problems);
     const idempotent = tool.annotations?.idempotentHint === true || tool.annotations?.readOnlyHint === true;
-    const result = (await this.request(operation, idempotent, scope, (client, options) => {
+    return (await this.request(operation, idempotent, scope, (client, options) => {
       this.counters.toolCalls++;
       return client.callTool({ name, arguments: args }, undefined, options);
     })) as CallToolResult;
-    if (result.isError) throw this.error('client', McpCodes.toolError, operation, `the tool reported an error: ${this.redactor.text(textOf(result), TOOL_ERROR_TEXT) || '(no text)'}`);
-    return result;
   }
 
   /**
