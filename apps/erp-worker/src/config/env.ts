@@ -19,6 +19,12 @@ export const erpWorkerEnvSchema = baseEnvSchema
      * sandbox for every command; a command naming a connection is dead-lettered).
      */
     JUNCTION_KEK: z.string().refine(isKeyRing, `must be ${KEK_FORMAT} (id: letters, digits, ".", "_" or "-"; ids unique)`).optional(),
+    /**
+     * Commands an erpnext connection with transport mcp may start as its stdio MCP server (`config.mcp.command`),
+     * comma-separated, exact match (the same list as webhook-ingress's and the CLI's). Unset: none; MCP servers
+     * over HTTP need no listing.
+     */
+    MCP_STDIO_COMMANDS: z.string().optional(),
   })
   .superRefine((env, ctx) => {
     refineBaseEnv(env, ctx);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ErpNextCallOptions, ErpNextClient } from '@junction/connectors/erpnext';
+import type { ErpNextCallOptions, ErpNextPort } from '@junction/connectors/erpnext';
 import type { EffectContext } from '@junction/messaging';
 import { IntegrationError, ResiliencePipelines, type CallContext } from '@junction/resilience';
 import { ErpNextConnections } from './erpnext-connections';
@@ -14,19 +14,19 @@ interface CommandEnvelope {
 }
 
 /**
- * One command's ERPNext calls: its connection's client, every call through the resilience pipeline (the connection's
+ * One command's ERPNext calls: its connection's port (REST or MCP), every call through the resilience pipeline (the connection's
  * breaker and shared rate-limit buckets, per-attempt timeouts, the command's deadline, the effect's abort signal).
  */
 export interface ErpNextSession {
   /** CallContext.connection: the connection id, or `sandbox` / `env`. */
   readonly connection: string;
   /** A call that may be repeated (reads, and writes that set a state): retried within the call on a retryable failure. */
-  read<T>(operation: string, call: (client: ErpNextClient, options: ErpNextCallOptions) => Promise<T>): Promise<T>;
+  read<T>(operation: string, call: (client: ErpNextPort, options: ErpNextCallOptions) => Promise<T>): Promise<T>;
   /**
    * A call that must not run twice (an insert, a submit): not retried within the call when it may have taken effect;
    * the redelivered command's look-up finds what it did.
    */
-  write<T>(operation: string, call: (client: ErpNextClient, options: ErpNextCallOptions) => Promise<T>): Promise<T>;
+  write<T>(operation: string, call: (client: ErpNextPort, options: ErpNextCallOptions) => Promise<T>): Promise<T>;
 }
 
 @Injectable()
@@ -43,7 +43,7 @@ export class ErpNextCalls {
   async open(command: CommandEnvelope, { signal }: EffectContext): Promise<ErpNextSession> {
     const target = await this.connections.forCommand(command);
     const deadline = command.deadline ? Date.parse(command.deadline) : undefined;
-    const run = <T>(operation: string, idempotent: boolean, call: (client: ErpNextClient, options: ErpNextCallOptions) => Promise<T>) => {
+    const run = <T>(operation: string, idempotent: boolean, call: (client: ErpNextPort, options: ErpNextCallOptions) => Promise<T>) => {
       const context: CallContext = {
         provider: 'erpnext',
         connection: target.connection,

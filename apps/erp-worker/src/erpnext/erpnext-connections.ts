@@ -1,12 +1,22 @@
-import { ErpNextClient } from '@junction/connectors/erpnext';
-import { ConnectionClients, connectionTimeoutMs, requiredConfigString, type ConnectionFallback, type ConnectionResolver, type ConnectionTarget, type ResolvedConnection } from '@junction/integrations';
+import { ErpNextClient, type ErpNextPort } from '@junction/connectors/erpnext';
+import {
+  ConnectionClients,
+  connectionTimeoutMs,
+  requiredConfigString,
+  usesMcp,
+  type ConnectionFallback,
+  type ConnectionResolver,
+  type ConnectionTarget,
+  type ResolvedConnection,
+} from '@junction/integrations';
 import { IntegrationError } from '@junction/resilience';
+import type { ErpNextMcpSessions } from './erpnext-mcp-sessions';
 
 export { UnresolvedConnectionError } from '@junction/integrations';
 
-/** The ERPNext client a command runs on, and the key its resilience pipeline (breaker, rate limits) is kept under. */
-export type ErpNextTarget = ConnectionTarget<ErpNextClient>;
-export type ErpNextFallback = ConnectionFallback<ErpNextClient>;
+/** The ERPNext port a command runs on, and the key its resilience pipeline (breaker, rate limits) is kept under. */
+export type ErpNextTarget = ConnectionTarget<ErpNextPort>;
+export type ErpNextFallback = ConnectionFallback<ErpNextPort>;
 
 export interface ErpNextConnectionsOptions {
   fallback: ErpNextFallback;
@@ -14,17 +24,28 @@ export interface ErpNextConnectionsOptions {
   timeoutMs: number;
   /** Absent without JUNCTION_KEK: connection rows cannot be opened. */
   resolver?: ConnectionResolver;
+  /** Connections with `config.transport: "mcp"`. Absent: such a connection's commands are dead-lettered. */
+  mcp?: ErpNextMcpSessions;
 }
 
-/** erp-worker's ERPNext clients: one per `erpnext` connection (api_key with apiSecret, or basic), else the fallback. */
-export class ErpNextConnections extends ConnectionClients<ErpNextClient> {
+/**
+ * erp-worker's ERPNext ports: one per `erpnext` connection, else the fallback. `config.transport` chooses the
+ * adapter: `rest` (the default) the Frappe REST client (api_key with apiSecret, or basic), `mcp` the connection's
+ * ERPNext MCP server (ErpNextMcpSessions). The use cases cannot tell them apart.
+ */
+export class ErpNextConnections extends ConnectionClients<ErpNextPort> {
   constructor(options: ErpNextConnectionsOptions) {
     super({
       typeSlug: 'erpnext',
       label: 'ERPNext',
       fallback: options.fallback,
       resolver: options.resolver,
-      build: (resolved) => new ErpNextClient({ ...credentialsOf(resolved), timeoutMs: connectionTimeoutMs(resolved, options.timeoutMs) }),
+      build: (resolved) => {
+        const timeoutMs = connectionTimeoutMs(resolved, options.timeoutMs);
+        if (!usesMcp(resolved)) return new ErpNextClient({ ...credentialsOf(resolved), timeoutMs });
+        if (!options.mcp) throw invalid(resolved, 'transport mcp is not available in this worker');
+        return options.mcp.clientFor(resolved, timeoutMs);
+      },
     });
   }
 }

@@ -1,6 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { McpCallError, McpCodes } from '@junction/mcp';
 import { IntegrationError } from '@junction/resilience';
 import { ErpNextClient, type ErpNextCallOptions } from '../erpnext.client';
 import { ErpNextSandbox } from '../sandbox/erpnext.sandbox';
@@ -208,5 +209,21 @@ describe('ErpNextMcpClient reading results (fake callTool)', () => {
     const own = new IntegrationError('circuit_open', 'open', { provider: 'erpnext', operation: 'x' });
     const passthrough = fake(() => Promise.reject(own));
     await expect(new ErpNextMcpClient(passthrough).getLoggedUser()).rejects.toBe(own);
+  });
+
+  it.each<[string, McpCallError, string, boolean]>([
+    ['stdio server exited', new McpCallError('network', McpCodes.unreachable, 'MCP node tools/call create_customer: the server process exited or closed its output', { operation: 'tools/call create_customer' }), 'network', true],
+    ['no answer in time', new McpCallError('timeout', McpCodes.timeout, 'MCP node tools/call create_customer: no answer within 500 ms', { operation: 'tools/call create_customer' }), 'timeout', true],
+    ['HTTP 503', new McpCallError('server', McpCodes.unreachable, 'MCP http://erp-mcp tools/call create_customer: the server answered 503', { operation: 'tools/call create_customer', status: 503 }), 'server', true],
+    ['HTTP 401', new McpCallError('auth', McpCodes.auth, 'MCP http://erp-mcp initialize: the server answered 401: the credentials were rejected', { operation: 'initialize', status: 401 }), 'auth', false],
+    ['arguments outside the schema', new McpCallError('validation', McpCodes.invalidArguments, 'MCP node tools/call create_customer: customer_type: invalid option', { operation: 'tools/call create_customer' }), 'validation', false],
+    // A tool the server does not list is our misconfiguration, not a Customer ERPNext lacks.
+    ['unknown tool', new McpCallError('not_found', McpCodes.toolNotFound, 'MCP node tools/call create_customer: the server lists no tool named create_customer', { operation: 'tools/call create_customer' }), 'client', false],
+  ])('an MCP client library failure (%s) reads as ERPNext’s (class kept, not_found → client; provider erpnext; the port operation; a PROVIDER_* code)', async (_label, thrown, errorClass, retryable) => {
+    const error = await failure(new ErpNextMcpClient(fake(() => Promise.reject(thrown))).createCustomer({ customer_name: 'Acme', customer_type: 'Company' }));
+    expect(error).not.toBe(thrown);
+    expect(error).toMatchObject({ errorClass, retryable, provider: 'erpnext', operation: 'createCustomer', status: thrown.status, cause: thrown });
+    expect(error.code).toMatch(/^PROVIDER_/);
+    expect(error.message).toBe(`ERPNext createCustomer failed (MCP create_customer, ${thrown.code}): ${thrown.message}`);
   });
 });

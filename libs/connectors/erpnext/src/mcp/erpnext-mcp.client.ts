@@ -136,7 +136,11 @@ export class ErpNextMcpClient implements ErpNextPort {
     try {
       result = await this.callTool(tool, args, options);
     } catch (error) {
-      if (error instanceof IntegrationError) throw error;
+      if (error instanceof IntegrationError) {
+        // Ours (the caller's pipeline: circuit open, cancelled) as it is; an MCP client library's reframed below.
+        if (error.provider === PROVIDER) throw error;
+        throw fromMcpLayer(error, tool, operation);
+      }
       const { errorClass, detail } = classifyCallFailure(error);
       throw new IntegrationError(errorClass, `ERPNext ${operation} failed (MCP ${tool}, ${errorClass}): ${detail}`.slice(0, MAX_MESSAGE), {
         provider: PROVIDER,
@@ -179,6 +183,24 @@ function toolError(result: McpToolResult, tool: string, operation: string): Inte
   // Our server's messages already read "ERPNext <operation> failed (…): …"; anyone else's get that frame.
   const message = text.startsWith('ERPNext ') ? text : `ERPNext ${operation} failed (MCP ${tool}${status ? ` ${status}` : ''}): ${text}`;
   return new IntegrationError(errorClass, message.slice(0, MAX_MESSAGE), { provider: PROVIDER, operation, status, retryAfterMs });
+}
+
+/**
+ * A failure an MCP client library classified itself (libs/mcp's McpCallError: provider `mcp`, code MCP_*,
+ * operation `tools/call <tool>`), as ErpNextClient would report it: provider erpnext, the port's operation, the
+ * code of its class (PROVIDER_*), so `.failed` events and dead-letter reasons read the same on both transports. The
+ * class is kept (the library knows what is retryable) except `not_found`: below the tool call it means the tool or
+ * the endpoint is missing, a misconfiguration to reject, never "ERPNext has no such document".
+ */
+function fromMcpLayer(error: IntegrationError, tool: string, operation: string): IntegrationError {
+  const errorClass: ErrorClass = error.errorClass === 'not_found' ? 'client' : error.errorClass;
+  return new IntegrationError(errorClass, `ERPNext ${operation} failed (MCP ${tool}, ${error.code}): ${error.message}`.slice(0, MAX_MESSAGE), {
+    provider: PROVIDER,
+    operation,
+    status: error.status,
+    retryAfterMs: error.retryAfterMs,
+    cause: error,
+  });
 }
 
 function customerRef(value: unknown, operation: string, fallbackName?: string): ErpNextCustomerRef {

@@ -4,6 +4,7 @@ import type { ErpNextDoc } from '@junction/connectors/erpnext';
 import { CommandStep } from '@junction/messaging';
 import { ErpNextCalls, erpNextRejects, type ErpNextSession } from '../../../erpnext/erpnext-calls';
 import { flag, text, textMax } from '../../../erpnext/erpnext-fields';
+import { listAllDocs } from '../../../erpnext/erpnext-pages';
 import { BIN_FIELDS, itemNamed, quantitiesOf } from '../../inventory.lookup';
 
 type CheckInventory = MessageOf<'erp.inventory.check'>;
@@ -39,7 +40,7 @@ export class CheckInventoryHandler {
         const filters: [string, '=' | 'in', unknown][] = [['item_code', '=', item.name]];
         if (warehouses) filters.push(['warehouse', 'in', warehouses]);
         const bins = await erp.read('bin.list', (client, options) =>
-          client.listAllDocs<ErpNextDoc>('Bin', { filters, fields: BIN_FIELDS, orderBy: 'warehouse asc' }, { ...options, pageSize: BIN_PAGE }),
+          listAllDocs<ErpNextDoc>(client, 'Bin', { filters, fields: BIN_FIELDS, orderBy: 'warehouse asc' }, options, BIN_PAGE),
         );
         return { item, bins };
       },

@@ -1,0 +1,60 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
+import { ErpNextMcpClient, type ErpNextCallOptions, type ErpNextPort, type McpToolResult } from '@junction/connectors/erpnext';
+import { mcpTargetOf, type IntegrationsOptions, type ResolvedConnection } from '@junction/integrations';
+import { McpClients, type McpCallScope } from '@junction/mcp';
+
+const CLIENT_INFO = { name: 'junction-erp-worker', version: '1.0.0' };
+
+/**
+ * ERPNext through an MCP server, for `erpnext` connections with `config.transport: "mcp"`: ErpNextMcpClient (the same
+ * ErpNextPort as the REST client) whose tools/call goes to the connection's server over one pooled McpClient (one
+ * session, for stdio one child process) per connection and version, all closed at shutdown so no stdio server
+ * outlives the worker.
+ *
+ * The McpClient has no pipeline of its own: ErpNextCalls already runs every port call inside the connection's erpnext
+ * pipeline (breaker, rate limits, retries, the attempt's timeout), so a tools/call gets that attempt's budget and
+ * signal, and a second pipeline would retry (and count) every failure twice. Failures come back as ERPNext's own
+ * (ErpNextMcpClient reframes the MCP layer's): the pipeline retries the retryable classes, `.failed` events carry
+ * the same PROVIDER_* codes as over REST.
+ *
+ * A new connection version (config or credential changed) gets a new session and the old one is closed: a call
+ * still running on it fails retryable (network) and its command is redelivered onto the new one.
+ */
+export class ErpNextMcpSessions implements OnApplicationShutdown {
+  private readonly pool = new McpClients();
+
+  /** `integrations.mcpStdioCommands` (MCP_STDIO_COMMANDS): the stdio servers this worker may start. */
+  constructor(private readonly integrations: IntegrationsOptions | undefined) {}
+
+  /**
+   * The port for a connection with transport mcp. Throws ConnectionError INVALID_CONFIG or MCP_COMMAND_NOT_ALLOWED
+   * (not retryable: the command is dead-lettered with that code) before anything is started; the session itself is
+   * opened by the first call.
+   */
+  clientFor(resolved: ResolvedConnection, timeoutMs: number): ErpNextPort {
+    const target = mcpTargetOf(resolved, this.integrations);
+    const mcp = this.pool.get(resolved.id, resolved.version ?? 'unversioned', () => ({
+      target,
+      connection: resolved.id,
+      requestTimeoutMs: timeoutMs,
+      clientInfo: CLIENT_INFO,
+    }));
+    // callToolResult: an isError result comes back, so ErpNextMcpClient classifies the server's own error (its status).
+    return new ErpNextMcpClient({ callTool: async (name, args, options) => (await mcp.callToolResult(name, args, scopeOf(options))) as McpToolResult });
+  }
+
+  /** Open MCP clients (one per connection in use). */
+  get size(): number {
+    return this.pool.size;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.closeAll();
+  }
+}
+
+/** The pipeline attempt's limit as the request's deadline, and its signal; outside a pipeline, the client's default budget. */
+function scopeOf(options: ErpNextCallOptions): McpCallScope {
+  const limitMs = options.headersTimeout;
+  return { deadline: limitMs !== undefined ? Date.now() + limitMs : undefined, signal: options.signal };
+}
