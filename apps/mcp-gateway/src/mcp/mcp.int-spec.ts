@@ -8,11 +8,9 @@ import { ApiKeyRepository, AuditEventRepository } from '@junction/persistence';
 import { defineApp, parseEnv, startApp, type RunningApp } from '@junction/platform';
 import { createTestDatabase, waitUntil, type TestDatabase } from '@junction/testing';
 import { type ActorContext, ApiKeyService } from '@junction/webhooks';
-import { mcpGateway } from '../app.definition';
+import { mcpGateway, mcpGatewayModules } from '../app.definition';
 import { mcpGatewayEnvSchema } from '../config/env';
-import { InvokePlaceholderModule } from '../invoke/invoke.placeholder';
 import type { FederatedTools } from './tools/federated-tools';
-import { McpModule } from './mcp.module';
 
 const TENANT: ActorContext = { tenantId: 'tenant-mcp', actor: 'cli' };
 const OTHER: ActorContext = { tenantId: 'tenant-other', actor: 'cli' };
@@ -69,7 +67,7 @@ describe('mcp-gateway /mcp (MCP SDK client, Streamable HTTP, real Postgres, memo
     );
     const definition = defineApp({
       ...mcpGateway,
-      imports: (e) => [McpModule.forRoot(e, { federatedTools: { useValue: federated } }), InvokePlaceholderModule],
+      imports: (e) => mcpGatewayModules(e, { federatedTools: { useValue: federated } }),
     });
     app = await startApp(definition, env, { bus: new MemoryTransport(broker), port: 0 });
     apiKeys = new ApiKeyService(db.prisma, new ApiKeyRepository(db.prisma), new AuditEventRepository(db.prisma));

@@ -2,8 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { EffectLedger, Prisma } from '../generated/prisma/client';
 import { PrismaService, type Tx } from '../prisma/prisma.service';
 
-/** What a command did: created or changed something, found it done already, only read, or was rejected. */
-export type EffectOutcome = 'created' | 'existed' | 'updated' | 'read' | 'failed';
+/**
+ * What a command did: created or changed something, found it done already, only read, or was rejected; or
+ * `dispatched`: a request with an effect was sent and its outcome is not recorded yet (mcp-gateway marks a
+ * non-idempotent MCP tool call so that a redelivery after a crash does not call it twice).
+ */
+export type EffectOutcome = 'created' | 'existed' | 'updated' | 'read' | 'failed' | 'dispatched';
 
 export interface NewEffectLedgerRow {
   commandId: string;
