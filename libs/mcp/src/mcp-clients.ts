@@ -14,8 +14,9 @@ export class McpClients {
   private closed = false;
 
   /**
-   * The client for `key`; `version` names the settings it was built from: a different one closes the old client
-   * (after its requests in flight, in the background) and builds a new one.
+   * The client for `key`; `version` names the settings it was built from: a different one closes the old client at
+   * once (its requests still in flight fail as retryable MCP_CLIENT_CLOSED, and their commands are redelivered onto the
+   * new one) and builds a new one.
    */
   get(key: string, version: string, build: () => McpClientOptions): McpClient {
     if (this.closed) throw new Error('McpClients: closed (the process is shutting down)');

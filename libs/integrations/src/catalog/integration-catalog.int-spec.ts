@@ -48,5 +48,6 @@ describe('IntegrationCatalog (real Postgres)', () => {
     expect(() => catalog.validateConfig(erp, { transport: 'mcp' })).toThrow('config.mcp: is required by erpnext');
     expect(() => catalog.validateConfig(erp, {})).toThrow('config.baseUrl: is required by erpnext');
     expect(() => catalog.validateConfig(erp, { transport: 'mcp', mcp: { command: 'node', secretEnv: { API_KEY: 'privateKey' } } })).toThrow('config.mcp.secretEnv.API_KEY: must be equal to one of the allowed values');
+    expect(() => catalog.validateConfig(erp, { transport: 'mcp', mcp: { command: '/usr/bin/not-allowed' } })).toThrow('config.mcp.command: this deployment does not allow running "/usr/bin/not-allowed"');
   });
 });

@@ -111,11 +111,13 @@ export class IntegrationCatalog implements OnApplicationBootstrap {
     // The declared schema when code has it (what sync stored); a stored row only when this build does not know the type.
     const schema = this.declared.get(type.slug)?.configSchema ?? type.configSchema;
     const valid = this.validator.validate(type.slug, schema, config);
-    if (type.slug === 'mcp-stdio' && !stdioCommandAllowed(this.options, valid.command)) {
+    // A provider connection over a stdio MCP server (transport mcp) starts a process too.
+    const [field, command] = type.slug === 'mcp-stdio' ? ['config.command', valid.command] : ['config.mcp.command', (valid.mcp as { command?: unknown } | undefined)?.command];
+    if ((type.slug === 'mcp-stdio' || command !== undefined) && !stdioCommandAllowed(this.options, command)) {
       throw new ConnectionError(
         'MCP_COMMAND_NOT_ALLOWED',
         403,
-        `config.command: this deployment does not allow running "${String(valid.command).slice(0, 200)}" as an MCP stdio server (an operator lists allowed commands in MCP_STDIO_COMMANDS)`,
+        `${field}: this deployment does not allow running "${String(command).slice(0, 200)}" as an MCP stdio server (an operator lists allowed commands in MCP_STDIO_COMMANDS)`,
       );
     }
     return valid;
