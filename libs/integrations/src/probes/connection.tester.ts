@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { ConnectionProbe, ConnectionTestResult, ResolvedConnection } from '../connections/connection.types';
 import { INTEGRATIONS_OPTIONS, type IntegrationsOptions } from '../integrations.options';
+import { usesMcp } from '../resolve/mcp-server.target';
 import { McpProbe } from './mcp/mcp.probe';
 import { MagentoProbe, RestProbe, WooCommerceProbe } from './providers/commerce.probes';
 import { CrmProbe } from './providers/crm.probe';
@@ -22,6 +23,11 @@ export function defaultProbes(options?: IntegrationsOptions): ConnectionProbe[] 
 /**
  * Tests a connection with its type's probe, within a timeout. Never throws: an unknown type, a probe that
  * throws and a probe that outlives the timeout each come back as a result with an errorClass.
+ *
+ * A provider connection whose worker reaches the provider through an MCP server (`config.transport: "mcp"`:
+ * erpnext, crm, linkedin, reddit …) is tested by the MCP probe of its `config.mcp` server (the probe registered for
+ * `mcp-stdio` when it names a command, `mcp-sse` with `legacySse`, else `mcp-http`): its REST probe would test an
+ * API the worker does not call.
  */
 @Injectable()
 export class ConnectionTester {
@@ -34,7 +40,7 @@ export class ConnectionTester {
 
   async test(connection: ResolvedConnection, options: { timeoutMs?: number } = {}): Promise<ConnectionTestResult> {
     const timeoutMs = Math.min(Math.max(options.timeoutMs ?? DEFAULT_TEST_TIMEOUT_MS, 1), MAX_TEST_TIMEOUT_MS);
-    const probe = this.bySlug.get(connection.typeSlug);
+    const probe = this.bySlug.get(usesMcp(connection) ? mcpSlugOf(connection) : connection.typeSlug);
     if (!probe) return { ok: false, latencyMs: 0, capabilities: [], errorClass: 'config', message: `no connection test exists for type ${connection.typeSlug}` };
 
     const started = performance.now();
@@ -58,4 +64,11 @@ export class ConnectionTester {
       clearTimeout(timer);
     }
   }
+}
+
+/** The MCP connection type whose probe tests a provider connection's `config.mcp` server. */
+function mcpSlugOf(connection: ResolvedConnection): string {
+  const server = connection.config.mcp as { command?: unknown; legacySse?: unknown } | undefined;
+  if (typeof server?.command === 'string') return 'mcp-stdio';
+  return server?.legacySse === true ? 'mcp-sse' : 'mcp-http';
 }

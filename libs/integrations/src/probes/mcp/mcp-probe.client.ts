@@ -1,19 +1,17 @@
 /**
- * An MCP handshake over one of the SDK's client transports: initialize, then tools/list (all pages, bounded), then
- * close. Transport errors seen along the way are reported with the outcome, because a server that writes garbage
- * to stdout or answers non-JSON-RPC shows up first as a transport error and only then as a closed connection.
+ * An MCP handshake over libs/mcp's transports (the ones the workers and mcp-gateway use): initialize, then
+ * tools/list (all pages, bounded), then close. Transport errors seen along the way are reported with the outcome,
+ * because a server that writes garbage to stdout or answers non-JSON-RPC shows up first as a transport error and only
+ * then as a closed connection.
+ *
+ * Not McpClient.health(): that one cannot tell these classes apart yet. A stdio server printing garbage hangs it
+ * until its timeout (no fail-fast on the first unparsable line), and it reports 401 and 403 both as auth_failed and
+ * 429 as unreachable, where a connection test says auth, permission and rate_limited.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { createTransport, type McpTarget } from '@junction/mcp';
 
 const MAX_TOOL_PAGES = 10;
-
-export type McpTarget =
-  | { transport: 'stdio'; command: string; args: string[]; env?: Record<string, string>; cwd?: string }
-  | { transport: 'streamable-http' | 'sse'; url: URL; headers: Record<string, string> };
 
 export interface McpHandshake {
   server?: { name: string; version: string };
@@ -73,17 +71,4 @@ export async function mcpHandshake(target: McpTarget, timeoutMs: number): Promis
 /** A transport error saying the peer's output is not JSON-RPC (JSON.parse or schema validation failed). */
 export function isParseError(error: unknown): boolean {
   return error instanceof SyntaxError || (error instanceof Error && (error.name === 'ZodError' || error.constructor.name === 'ZodError' || error.constructor.name === '$ZodError'));
-}
-
-function createTransport(target: McpTarget): Transport {
-  switch (target.transport) {
-    case 'stdio':
-      // env: the SDK adds only a safe default set (PATH, HOME, …), never this worker's own environment (its
-      // DATABASE_URL, keys). stderr ignored: it can print anything, including the env it was given.
-      return new StdioClientTransport({ command: target.command, args: target.args, env: target.env, cwd: target.cwd, stderr: 'ignore' });
-    case 'streamable-http':
-      return new StreamableHTTPClientTransport(target.url, { requestInit: { headers: target.headers, redirect: 'error' } });
-    case 'sse':
-      return new SSEClientTransport(target.url, { requestInit: { headers: target.headers } });
-  }
 }

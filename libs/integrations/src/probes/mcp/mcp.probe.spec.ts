@@ -117,6 +117,41 @@ describe('McpProbe (server-everything)', () => {
     });
   });
 
+  describe('a provider connection with transport mcp (its config.mcp server)', () => {
+    let server: { url: string; child: ChildProcess } | undefined;
+    beforeAll(async () => (server = await startServer('streamableHttp')));
+    afterAll(() => stop(server?.child));
+
+    it('is tested by the MCP probe, not its REST probe: a stdio server, then a Streamable HTTP one with its bearer token', async () => {
+      const stdio = await test(connection('erpnext', { transport: 'mcp', mcp: { command: process.execPath, args: [SERVER, 'stdio'] } }, { authMethod: 'api_key', apiKey: 'k', apiSecret: 's' }));
+      expect(stdio).toMatchObject({ ok: true, errorClass: null });
+      expect(stdio.capabilities).toEqual(expect.arrayContaining(['tools:echo']));
+      const http = await test(connection('crm', { transport: 'mcp', mcp: { url: `${server!.url}/mcp` } }, { authMethod: 'bearer', token: 'crm-token' }));
+      expect(http).toMatchObject({ ok: true });
+      expect(http.capabilities).toEqual(expect.arrayContaining(['tools:get-sum']));
+    });
+
+    it('refuses what mcpTargetOf refuses, as config: no config.mcp, a command not allowed, OAuth to an HTTP server', async () => {
+      const missing = await test(connection('reddit', { transport: 'mcp' }, { authMethod: 'none' }));
+      expect(missing).toMatchObject({ ok: false, errorClass: 'config' });
+      expect(missing.message).toContain('config.mcp is required');
+      const denied = await test(connection('erpnext', { transport: 'mcp', mcp: { command: '/usr/bin/env', args: ['true'] } }, { authMethod: 'none' }));
+      expect(denied).toMatchObject({ ok: false, errorClass: 'config' });
+      expect(denied.message).toMatch(/MCP_STDIO_COMMANDS/);
+      expect(await test(connection('linkedin', { transport: 'mcp', mcp: { url: `${server!.url}/mcp` } }, { authMethod: 'oauth2', clientId: 'c', clientSecret: 'cs' }))).toMatchObject({
+        ok: false,
+        errorClass: 'config',
+      });
+    });
+
+    it('a closed port → unreachable (the legacy SSE server when legacySse is set)', async () => {
+      expect(await test(connection('erpnext', { transport: 'mcp', mcp: { url: `http://127.0.0.1:${await closedPort()}/sse`, legacySse: true } }, { authMethod: 'none' }))).toMatchObject({
+        ok: false,
+        errorClass: 'unreachable',
+      });
+    });
+  });
+
   describe('legacy SSE', () => {
     let server: { url: string; child: ChildProcess } | undefined;
     beforeAll(async () => (server = await startServer('sse')));

@@ -2,19 +2,22 @@ import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamable
 import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import type { ConnectionProbe, ConnectionTestResult, ProbeErrorClass, ResolvedConnection } from '../../connections/connection.types';
-import { type IntegrationsOptions, stdioCommandAllowed } from '../../integrations.options';
-import { genericAuthHeaders } from '../http/probe-auth';
+import type { McpTarget } from '@junction/mcp';
+import { ConnectionError, type ConnectionProbe, type ConnectionTestResult, type ProbeErrorClass, type ResolvedConnection } from '../../connections/connection.types';
+import type { IntegrationsOptions } from '../../integrations.options';
+import { mcpTargetOf } from '../../resolve/mcp-server.target';
 import { transportFailure } from '../http/probe-http.client';
-import { configUrl, errorName, ProbeFailure, requiredText, runProbe } from '../probe-failure';
-import { isParseError, McpHandshakeError, mcpHandshake, type McpTarget } from './mcp-probe.client';
+import { errorName, ProbeFailure, runProbe } from '../probe-failure';
+import { isParseError, McpHandshakeError, mcpHandshake } from './mcp-probe.client';
 
-const LABELS = { 'mcp-stdio': 'MCP (stdio)', 'mcp-http': 'MCP (Streamable HTTP)', 'mcp-sse': 'MCP (SSE)' } as const;
-type McpSlug = keyof typeof LABELS;
+const LABELS: Readonly<Record<string, string>> = { 'mcp-stdio': 'MCP (stdio)', 'mcp-http': 'MCP (Streamable HTTP)', 'mcp-sse': 'MCP (SSE)' };
 
 /**
- * MCP servers: initialize + tools/list with the SDK client over stdio (`command`, `args`, `env`, `cwd`),
- * Streamable HTTP or legacy SSE (`url`). Capabilities: `tools:<name>` per tool.
+ * MCP servers: initialize + tools/list with the SDK client over stdio, Streamable HTTP or legacy SSE. Capabilities:
+ * `tools:<name>` per tool. Tests an MCP connection (`mcp-stdio`, `mcp-http`, `mcp-sse`), and a provider connection
+ * with `config.transport: "mcp"` (its `config.mcp` server; ConnectionTester routes those here). The target is built
+ * by mcpTargetOf, exactly as the workers and mcp-gateway build theirs: the same MCP_STDIO_COMMANDS check, the same
+ * secret as headers or `secretEnv` variables, so a test passes only when a call would reach the server.
  */
 export class McpProbe implements ConnectionProbe {
   readonly typeSlugs = ['mcp-stdio', 'mcp-http', 'mcp-sse'] as const;
@@ -23,14 +26,10 @@ export class McpProbe implements ConnectionProbe {
   constructor(private readonly options?: IntegrationsOptions) {}
 
   async test(connection: ResolvedConnection, { timeoutMs }: { timeoutMs: number }): Promise<ConnectionTestResult> {
-    const slug = connection.typeSlug as McpSlug;
-    const label = LABELS[slug] ?? 'MCP';
+    const label = LABELS[connection.typeSlug] ?? `${connection.typeSlug} (MCP)`;
     let handshakeMs: number | undefined;
     const result = await runProbe(label, async () => {
-      const target = await targetOf(connection, slug, label);
-      if (target.transport === 'stdio' && !stdioCommandAllowed(this.options, target.command)) {
-        throw new ProbeFailure('config', `${label}: this deployment does not allow running ${printable(target.command)} (MCP_STDIO_COMMANDS)`);
-      }
+      const target = targetOf(connection, this.options, label);
       try {
         const handshake = await mcpHandshake(target, timeoutMs);
         handshakeMs = handshake.latencyMs;
@@ -48,24 +47,15 @@ export class McpProbe implements ConnectionProbe {
   }
 }
 
-async function targetOf(connection: ResolvedConnection, slug: McpSlug, label: string): Promise<McpTarget> {
-  const config = connection.config;
-  if (slug === 'mcp-stdio') {
-    const command = requiredText(config, 'command', label);
-    const args = config.args === undefined ? [] : config.args;
-    if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) throw new ProbeFailure('config', `${label}: config.args must be a list of strings`);
-    const env = config.env;
-    if (env !== undefined && (env === null || typeof env !== 'object' || !Object.values(env).every((v) => typeof v === 'string'))) {
-      throw new ProbeFailure('config', `${label}: config.env must map names to strings`);
-    }
-    const cwd = config.cwd;
-    if (cwd !== undefined && typeof cwd !== 'string') throw new ProbeFailure('config', `${label}: config.cwd must be a path`);
-    return { transport: 'stdio', command, args: args as string[], env: env as Record<string, string> | undefined, cwd };
+/** The connection's server as mcpTargetOf builds it; its refusals (INVALID_CONFIG, MCP_COMMAND_NOT_ALLOWED) are config failures. */
+function targetOf(connection: ResolvedConnection, options: IntegrationsOptions | undefined, label: string): McpTarget {
+  try {
+    return mcpTargetOf(connection, options);
+  } catch (error) {
+    // ConnectionError messages name fields and the command, never a secret's value.
+    if (error instanceof ConnectionError) throw new ProbeFailure('config', `${label}: ${error.message}`);
+    throw error;
   }
-  const url = configUrl(requiredText(config, 'url', label), 'url', label);
-  const apiKeyHeader = typeof config.apiKeyHeader === 'string' ? config.apiKeyHeader : 'X-API-Key';
-  const headers = await genericAuthHeaders(connection, label, apiKeyHeader);
-  return { transport: slug === 'mcp-sse' ? 'sse' : 'streamable-http', url, headers };
 }
 
 /** SDK and transport errors → classes. Their messages can quote a response body, so none is passed on. */
