@@ -1,4 +1,4 @@
-import { IntegrationsModule } from '@junction/integrations';
+import { IntegrationsModule, parseCommandList } from '@junction/integrations';
 import { defineApp, ResilienceModule } from '@junction/platform';
 import { SecurityModule } from '@junction/security';
 import { AnalyticsModule } from './analytics/analytics.module';
@@ -16,7 +16,7 @@ export const linkedinWorker = defineApp({
     // The shared limiter holds the 100 calls/day budget (quota linkedin-daily) across replicas.
     ResilienceModule.forRoot({ tenantId: env.TENANT_ID, overrides: env.PROVIDER_POLICY_OVERRIDES }),
     // Connections (and OAuth refresh) need the key ring their secrets are sealed with.
-    ...(env.JUNCTION_KEK ? [SecurityModule.forRoot({ kek: env.JUNCTION_KEK }), IntegrationsModule.forRoot()] : []),
+    ...(env.JUNCTION_KEK ? [SecurityModule.forRoot({ kek: env.JUNCTION_KEK }), IntegrationsModule.forRoot({ mcpStdioCommands: parseCommandList(env.MCP_STDIO_COMMANDS) })] : []),
     LinkedInModule.forRoot(env),
     OrganizationsModule,
     PostsModule,

@@ -26,6 +26,12 @@ export const linkedinWorkerEnvSchema = baseEnvSchema
      * The key ring connection secrets and OAuth tokens are sealed with. Set: each command runs on its LinkedIn
      * connection (envelope connectionId, else the tenant's default), with race-safe OAuth refresh.
      */
+    /**
+     * Commands a `transport: mcp` connection's stdio server may be (its `config.mcp.command`, exact match),
+     * comma-separated, e.g. `/usr/bin/node`. Unset: no stdio MCP server is started (HTTP ones still work), since it runs a
+     * process on this host with whatever arguments a tenant's admin key sets.
+     */
+    MCP_STDIO_COMMANDS: z.string().optional(),
     JUNCTION_KEK: z.string().refine(isKeyRing, `must be ${KEK_FORMAT} (id: letters, digits, ".", "_" or "-"; ids unique)`).optional(),
   })
   .superRefine(refineBaseEnv);

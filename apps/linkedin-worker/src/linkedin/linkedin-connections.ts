@@ -1,22 +1,25 @@
-import { LinkedInClient, type LinkedInTokenProvider } from '@junction/connectors/linkedin';
+import { LinkedInClient, LinkedInMcpClient, type LinkedInPort, type LinkedInTokenProvider } from '@junction/connectors/linkedin';
 import {
   ConnectionClients,
   ConnectionError,
   connectionTimeoutMs,
   defaultLinkedInVersion,
+  mcpTargetOf,
   requiredConfigString,
   UnresolvedConnectionError,
+  usesMcp,
   type ConnectionFallback,
   type ConnectionResolver,
   type ResolvedConnection,
 } from '@junction/integrations';
+import type { McpClients } from '@junction/mcp';
 import { IntegrationError } from '@junction/resilience';
 
 const DEFAULT_API = 'https://api.linkedin.com';
 
-/** A LinkedIn client and the organization commands act on when they name none. */
+/** A LinkedIn client (REST or MCP, behind one port) and the organization commands act on when they name none. */
 export interface LinkedInAccount {
-  client: LinkedInClient;
+  client: LinkedInPort;
   /** From the connection's `config.organizationUrn` (or LINKEDIN_ORGANIZATION_ID / the sandbox's 1001). */
   organizationId?: number;
 }
@@ -37,13 +40,26 @@ export interface LinkedInConnectionsOptions {
   version?: string;
   /** Absent without JUNCTION_KEK. */
   resolver?: ConnectionResolver;
+  /** For `transport: mcp` connections: the process's MCP client pool and the stdio commands the operator allows. */
+  mcp?: LinkedInMcpOptions;
   now?: () => Date;
 }
 
+export interface LinkedInMcpOptions {
+  clients: McpClients;
+  /** MCP_STDIO_COMMANDS: what a stdio connection's `config.mcp.command` may be (exact match). */
+  stdioCommands: readonly string[];
+}
+
 /**
- * One LinkedInClient per `linkedin` connection version (ConnectionClients), else the fallback. For oauth2 connections
- * the token provider is the resolver's `accessToken` (OAuthTokenManager: refresh before expiry and after a 401, one
- * refresh per token across replicas); a grant that is dead surfaces as UnresolvedConnectionError REAUTH_REQUIRED.
+ * One LinkedInPort per `linkedin` connection version (ConnectionClients), else the fallback.
+ * - `transport: rest` (the default): a LinkedInClient. For oauth2 connections the token provider is the resolver's
+ *   `accessToken` (OAuthTokenManager: refresh before expiry and after a 401, one refresh per token across replicas); a
+ *   grant that is dead surfaces as UnresolvedConnectionError REAUTH_REQUIRED.
+ * - `transport: mcp`: a LinkedInMcpClient over the connection's pooled McpClient (no pipeline of its own: LinkedInCalls
+ *   wraps every call in the worker's). The MCP server holds LinkedIn's credentials and their refresh; the connection's
+ *   credential is a bearer token: sent to an HTTP server as `Authorization: Bearer`, or given to a stdio server as the
+ *   environment variable `config.mcp.secretEnv` names (e.g. {"LINKEDIN_ACCESS_TOKEN": "token"}).
  */
 export class LinkedInConnections {
   private readonly accounts: ConnectionClients<LinkedInAccount>;
@@ -64,11 +80,37 @@ export class LinkedInConnections {
   }
 
   private build(resolved: ResolvedConnection): LinkedInAccount {
+    const organization = /^urn:li:organization:(\d+)$/.exec(requiredConfigString(resolved, 'organizationUrn') ?? '')?.[1];
+    const client = usesMcp(resolved) ? this.mcpClient(resolved) : this.restClient(resolved);
+    return { client, ...(organization ? { organizationId: Number(organization) } : {}) };
+  }
+
+  private restClient(resolved: ResolvedConnection): LinkedInClient {
     const baseUrl = requiredConfigString(resolved, 'apiBaseUrl') ?? DEFAULT_API;
     const version = requiredConfigString(resolved, 'version') ?? this.options.version ?? defaultLinkedInVersion((this.options.now ?? (() => new Date()))());
-    const organization = /^urn:li:organization:(\d+)$/.exec(requiredConfigString(resolved, 'organizationUrn') ?? '')?.[1];
-    const client = new LinkedInClient({ baseUrl, version, token: tokenProvider(resolved), timeoutMs: connectionTimeoutMs(resolved, this.options.timeoutMs) });
-    return { client, ...(organization ? { organizationId: Number(organization) } : {}) };
+    return new LinkedInClient({ baseUrl, version, token: tokenProvider(resolved), timeoutMs: connectionTimeoutMs(resolved, this.options.timeoutMs) });
+  }
+
+  private mcpClient(resolved: ResolvedConnection): LinkedInMcpClient {
+    const mcp = this.options.mcp;
+    if (!mcp) throw invalid(resolved, 'transport mcp is not available in this worker');
+    if (resolved.authMethod === 'oauth2') {
+      // mcpTargetOf refuses OAuth for HTTP servers; a stdio child's environment is fixed at spawn and could not follow a refresh either.
+      throw invalid(resolved, 'transport mcp: the LinkedIn MCP server holds the OAuth grant; give the connection a bearer credential (the server\'s token, or the member token for a stdio server\'s secretEnv)');
+    }
+    // INVALID_CONFIG / MCP_COMMAND_NOT_ALLOWED leave as ConnectionError: dead-lettered with that code (ConnectionClients).
+    const target = mcpTargetOf(resolved, { mcpStdioCommands: mcp.stdioCommands });
+    const timeoutMs = connectionTimeoutMs(resolved, this.options.timeoutMs);
+    const session = mcp.clients.get(resolved.id, resolved.version ?? 'unversioned', () => ({
+      target,
+      connection: resolved.id,
+      requestTimeoutMs: timeoutMs,
+      clientInfo: { name: 'junction-linkedin-worker', version: '1.0.0' },
+    }));
+    return new LinkedInMcpClient({
+      // The attempt's budget bounds the call (and, on first use, the server's start and initialize).
+      callTool: (name, args, o) => session.callToolResult(name, args, { signal: o.signal, deadline: Date.now() + Math.min(o.headersTimeout ?? timeoutMs, timeoutMs) }),
+    });
   }
 }
 

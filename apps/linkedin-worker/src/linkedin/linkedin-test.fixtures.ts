@@ -1,6 +1,6 @@
 /** Test fixtures of linkedin-worker's int-specs: one "replica" = one Nest module on the shared test database. */
 import { Test, type TestingModule } from '@nestjs/testing';
-import { LINKEDIN_SANDBOX_CLIENT, type LinkedInClient, type LinkedInSandbox } from '@junction/connectors/linkedin';
+import { LINKEDIN_SANDBOX_CLIENT, type LinkedInPort, type LinkedInSandbox } from '@junction/connectors/linkedin';
 import { ConnectionResolver, ConnectionSecretStore, IntegrationCatalog, IntegrationsModule, OAuthFlowService } from '@junction/integrations';
 import { MemoryTransport, MessagingModule } from '@junction/messaging';
 import { PersistenceModule, PrismaService } from '@junction/persistence';
@@ -15,7 +15,7 @@ import { PostPublisher } from '../posts/post-publisher';
 import { PublishPostHandler } from '../posts/usecases/publish-post/publish-post.handler';
 import { ShareArticleHandler } from '../posts/usecases/share-article/share-article.handler';
 import { LinkedInCalls } from './linkedin-calls';
-import { LinkedInConnections } from './linkedin-connections';
+import { LinkedInConnections, type LinkedInMcpOptions } from './linkedin-connections';
 
 export const HANDLERS = [VerifyOrganizationHandler, VerifyEmployeeHandler, GetOrganizationProfileHandler, PublishPostHandler, ShareArticleHandler, GetAnalyticsHandler];
 
@@ -25,7 +25,11 @@ export interface ReplicaOptions {
   /** With a kek: connections (IntegrationsModule, OAuth). */
   kek?: string;
   /** Without a kek: every command on this client (the sandbox fallback). */
-  client?: LinkedInClient;
+  client?: LinkedInPort;
+  /** With a kek: `transport: mcp` connections are served (their McpClient pool is the caller's to close). */
+  mcp?: LinkedInMcpOptions;
+  /** Each LinkedIn call's budget (default 3 s); a stdio MCP server's first call includes its start. */
+  timeoutMs?: number;
   organizationId?: number;
   overrides?: Record<string, PolicyOverride>;
 }
@@ -33,7 +37,11 @@ export interface ReplicaOptions {
 /** The worker's use cases on real Postgres and a memory bus, with connections (kek) or one fixed client. */
 export async function linkedinReplica(options: ReplicaOptions): Promise<TestingModule> {
   const connections = options.kek
-    ? { provide: LinkedInConnections, inject: [ConnectionResolver], useFactory: (resolver: ConnectionResolver) => new LinkedInConnections({ fallback: { kind: 'none' }, timeoutMs: 3_000, resolver }) }
+    ? {
+        provide: LinkedInConnections,
+        inject: [ConnectionResolver],
+        useFactory: (resolver: ConnectionResolver) => new LinkedInConnections({ fallback: { kind: 'none' }, timeoutMs: options.timeoutMs ?? 3_000, resolver, mcp: options.mcp }),
+      }
     : { provide: LinkedInConnections, useValue: new LinkedInConnections({ fallback: { kind: 'sandbox', client: { client: options.client!, organizationId: options.organizationId } }, timeoutMs: 3_000 }) };
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -41,7 +49,10 @@ export async function linkedinReplica(options: ReplicaOptions): Promise<TestingM
       MessagingModule.forRoot({ bus: options.bus ?? new MemoryTransport(), consumer: 'linkedin-worker', relay: false }),
       ResilienceModule.forRoot({ tenantId: 'tenant-a', overrides: options.overrides }),
       ...(options.kek
-        ? [SecurityModule.forRoot({ kek: options.kek }), IntegrationsModule.forRoot({ oauth: { refreshWaitMs: 10_000, refreshPollMs: 20, refreshLeaseMs: 5_000, providerTimeoutMs: 3_000 } })]
+        ? [SecurityModule.forRoot({ kek: options.kek }), IntegrationsModule.forRoot({
+              mcpStdioCommands: options.mcp?.stdioCommands,
+              oauth: { refreshWaitMs: 10_000, refreshPollMs: 20, refreshLeaseMs: 5_000, providerTimeoutMs: 3_000 },
+            })]
         : []),
     ],
     providers: [connections, LinkedInCalls, PostPublisher, ...HANDLERS],

@@ -1,6 +1,7 @@
 import { type DynamicModule, Logger, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { LinkedInClient, LinkedInSandbox } from '@junction/connectors/linkedin';
-import { ConnectionResolver, defaultLinkedInVersion } from '@junction/integrations';
+import { ConnectionResolver, defaultLinkedInVersion, parseCommandList } from '@junction/integrations';
+import { McpClients } from '@junction/mcp';
 import type { LinkedinWorkerEnv } from '../config/env';
 import { LinkedInCalls } from './linkedin-calls';
 import { LinkedInConnections, type LinkedInFallback } from './linkedin-connections';
@@ -8,10 +9,14 @@ import { LinkedInConnections, type LinkedInFallback } from './linkedin-connectio
 /** The sandbox's seeded organization administered by its first member. */
 const SANDBOX_ORGANIZATION = 1001;
 
-class SandboxLifecycle implements OnApplicationShutdown {
-  constructor(private readonly sandbox?: LinkedInSandbox) {}
+class LinkedInLifecycle implements OnApplicationShutdown {
+  constructor(
+    private readonly mcp: McpClients,
+    private readonly sandbox?: LinkedInSandbox,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
-    await this.sandbox?.stop();
+    // No stdio MCP server may outlive the worker.
+    await Promise.allSettled([this.mcp.closeAll(), this.sandbox?.stop()]);
   }
 }
 
@@ -19,6 +24,8 @@ class SandboxLifecycle implements OnApplicationShutdown {
  * LinkedIn for the use cases (global: imported once by the app, so one sandbox at most). With JUNCTION_KEK each command runs on its connection (oauth2 with race-safe refresh,
  * or a bearer member token). LINKEDIN_ACCESS_TOKEN is the fallback without connections. With neither, the LinkedIn
  * sandbox starts in-process and a token it issued is used: loudly, so a demo never pretends to post to LinkedIn.
+ * A connection with `transport: mcp` calls a LinkedIn MCP server instead, over one pooled McpClient per connection
+ * version (McpClients, all closed at shutdown); stdio servers only from MCP_STDIO_COMMANDS.
  */
 @Module({})
 export class LinkedInModule {
@@ -37,10 +44,11 @@ export class LinkedInModule {
           return sandbox;
         },
       },
+      { provide: McpClients, useFactory: () => new McpClients() },
       {
         provide: LinkedInConnections,
-        inject: [LinkedInSandbox, { token: ConnectionResolver, optional: true }],
-        useFactory: (sandbox: LinkedInSandbox | undefined, resolver?: ConnectionResolver) => {
+        inject: [LinkedInSandbox, McpClients, { token: ConnectionResolver, optional: true }],
+        useFactory: (sandbox: LinkedInSandbox | undefined, mcp: McpClients, resolver?: ConnectionResolver) => {
           const version = env.LINKEDIN_VERSION ?? defaultLinkedInVersion(new Date());
           let fallback: LinkedInFallback;
           if (sandbox) {
@@ -54,11 +62,17 @@ export class LinkedInModule {
           } else {
             fallback = { kind: 'none' };
           }
-          return new LinkedInConnections({ fallback, timeoutMs: env.LINKEDIN_TIMEOUT_MS, version: env.LINKEDIN_VERSION, resolver: connectionsEnabled ? resolver : undefined });
+          return new LinkedInConnections({
+            fallback,
+            timeoutMs: env.LINKEDIN_TIMEOUT_MS,
+            version: env.LINKEDIN_VERSION,
+            resolver: connectionsEnabled ? resolver : undefined,
+            mcp: { clients: mcp, stdioCommands: parseCommandList(env.MCP_STDIO_COMMANDS) },
+          });
         },
       },
       LinkedInCalls,
-      { provide: SandboxLifecycle, inject: [LinkedInSandbox], useFactory: (sandbox?: LinkedInSandbox) => new SandboxLifecycle(sandbox) },
+      { provide: LinkedInLifecycle, inject: [McpClients, LinkedInSandbox], useFactory: (mcp: McpClients, sandbox?: LinkedInSandbox) => new LinkedInLifecycle(mcp, sandbox) },
     ];
     return { module: LinkedInModule, global: true, providers, exports: [LinkedInSandbox, LinkedInConnections, LinkedInCalls] };
   }

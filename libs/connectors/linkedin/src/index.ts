@@ -11,3 +11,7 @@ export { DEFAULT_MEMBERS as LINKEDIN_DEFAULT_MEMBERS, DEFAULT_ORGANIZATIONS as L
 export type { AclState, LinkedInMember, LinkedInOrganization, OrganizationRole, ShareStatistics } from './sandbox/linkedin-organizations';
 export type { LinkedInPost } from './sandbox/linkedin-posts';
 export { isActiveVersion, rollingActiveVersions } from './sandbox/linkedin-versions';
+export type { LinkedInPort } from './linkedin.port';
+export { employeeVerdict, organizationVerdict } from './linkedin.verification';
+export * from './mcp/linkedin-mcp.tools';
+export { LinkedInMcpClient, type LinkedInMcpCallTool, type LinkedInMcpClientOptions } from './mcp/linkedin-mcp.client';

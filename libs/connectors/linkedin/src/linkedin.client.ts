@@ -8,13 +8,17 @@
 import { request } from 'undici';
 import { IntegrationError } from '@junction/resilience';
 import { httpError, PROVIDER, transportError } from './linkedin.errors';
+import type { LinkedInPort } from './linkedin.port';
 import type {
   LinkedInAclState,
   LinkedInCallOptions,
   LinkedInClientOptions,
+  LinkedInEmployeeQuery,
+  LinkedInEmployeeVerification,
   LinkedInIdentity,
   LinkedInOrganizationAcl,
   LinkedInOrganizationProfile,
+  LinkedInOrganizationVerification,
   LinkedInPostInput,
   LinkedInPostSummary,
   LinkedInRole,
@@ -23,6 +27,7 @@ import type {
   LinkedInTimeframe,
   LinkedInTokenProvider,
 } from './linkedin.types';
+import { employeeVerdict, organizationVerdict } from './linkedin.verification';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** Rest.li collection page size the client asks for (LinkedIn's maximum varies by resource; 100 is safe for ACLs). */
@@ -51,7 +56,7 @@ const urn = (value: string) => encodeURIComponent(value);
 export const organizationUrn = (id: number) => `urn:li:organization:${id}`;
 export const personUrn = (id: string) => `urn:li:person:${id}`;
 
-export class LinkedInClient {
+export class LinkedInClient implements LinkedInPort {
   readonly version: string;
   private readonly baseUrl: string;
   private readonly token: LinkedInTokenProvider;
@@ -82,6 +87,25 @@ export class LinkedInClient {
   ): Promise<LinkedInOrganizationAcl[]> {
     const query = `q=organization&organization=${urn(organizationUrn(organizationId))}${filter.role ? `&role=${filter.role}` : ''}${filter.state ? `&state=${filter.state}` : ''}`;
     return this.allPages('organizationRoleAssignees', `/rest/organizationAcls?${query}`, options, acl);
+  }
+
+  /** Whether the token's member administers the organization: its role assignments (every page), judged. */
+  async verifyOrganization(organizationId: number, options: LinkedInCallOptions = {}): Promise<LinkedInOrganizationVerification> {
+    return organizationVerdict(organizationUrn(organizationId), await this.organizationAcls({}, options));
+  }
+
+  /**
+   * Whether a member holds an APPROVED page role on the organization: the token's member from its own role
+   * assignments (`q=roleAssignee`), another member from the organization's role list (`q=organization`, admins only).
+   */
+  async verifyEmployee(organizationId: number, query: LinkedInEmployeeQuery = {}, options: LinkedInCallOptions = {}): Promise<LinkedInEmployeeVerification> {
+    const urn = organizationUrn(organizationId);
+    if (query.memberUrn) {
+      const all = await this.organizationRoleAssignees(organizationId, {}, options);
+      return employeeVerdict(urn, query.memberUrn, all.filter((a) => a.roleAssignee === query.memberUrn), query.roles);
+    }
+    const all = await this.organizationAcls({}, options);
+    return employeeVerdict(urn, all[0]?.roleAssignee ?? null, all.filter((a) => a.organization === urn), query.roles);
   }
 
   async organization(organizationId: number, options: LinkedInCallOptions = {}): Promise<LinkedInOrganizationProfile> {

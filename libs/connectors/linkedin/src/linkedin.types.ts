@@ -111,3 +111,31 @@ export interface LinkedInIdentity {
   name?: string;
   email?: string;
 }
+
+/** `linkedin.organization.verify`: whether the token's member administers the organization. */
+export interface LinkedInOrganizationVerification {
+  organizationUrn: string;
+  /** The token's member (from its role assignments); null when it holds none at all. */
+  memberUrn: string | null;
+  /** An APPROVED ADMINISTRATOR role on the organization. */
+  verified: boolean;
+  /** `ROLE:STATE` of every role the member holds on the organization. */
+  roles: string[];
+}
+
+export interface LinkedInEmployeeQuery {
+  /** Another member (`urn:li:person:…`): read from the organization's role list (its administrators only). Absent: the token's member. */
+  memberUrn?: string;
+  /** Only these roles count (absent: any). */
+  roles?: readonly string[];
+}
+
+/** `linkedin.employee.verify`: whether a member holds an APPROVED page role on the organization. */
+export interface LinkedInEmployeeVerification {
+  organizationUrn: string;
+  memberUrn: string | null;
+  verified: boolean;
+  approvedRoles: string[];
+  /** `ROLE:STATE` of the counted roles not (yet) approved. */
+  pendingRoles: string[];
+}

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { MessageOf } from '@junction/contracts';
-import { organizationUrn } from '@junction/connectors/linkedin';
 import { CommandStep } from '@junction/messaging';
 import { LinkedInCalls, organizationOf } from '../../../linkedin/linkedin-calls';
 import { LinkedInConnections } from '../../../linkedin/linkedin-connections';
@@ -9,8 +8,9 @@ type VerifyCommand = MessageOf<'linkedin.organization.verify'>;
 
 /**
  * linkedin.organization.verify → whether the connection's member administers the organization: an APPROVED
- * ADMINISTRATOR role among its role assignments (`organizationAcls?q=roleAssignee`, every page). A read: repeating it
- * is harmless; the answer is `verified: true|false`, not a failure.
+ * ADMINISTRATOR role among its role assignments (LinkedInPort.verifyOrganization: `organizationAcls?q=roleAssignee`,
+ * every page, over REST; the `verify_organization` tool over MCP). A read: repeating it is harmless; the answer is
+ * `verified: true|false`, not a failure.
  */
 @Injectable()
 export class VerifyOrganizationHandler {
@@ -27,18 +27,11 @@ export class VerifyOrganizationHandler {
       naturalKey: `organization:${command.payload.organizationId ?? 'default'}`,
       effect: async ({ signal }) => {
         const target = await this.linkedin.forCommand(command);
-        const urn = organizationUrn(organizationOf(command.payload.organizationId, target, 'organization.verify'));
-        const acls = await this.calls.run(command, target, 'organizationAcls', signal, (o) => target.client.organizationAcls({}, o));
-        const mine = acls.filter((a) => a.organization === urn);
-        return {
-          urn,
-          memberUrn: acls[0]?.roleAssignee ?? null,
-          verified: mine.some((a) => a.role === 'ADMINISTRATOR' && a.state === 'APPROVED'),
-          roles: mine.map((a) => `${a.role}:${a.state}`),
-        };
+        const id = organizationOf(command.payload.organizationId, target, 'organization.verify');
+        return this.calls.run(command, target, 'organizationAcls', signal, (o) => target.client.verifyOrganization(id, o));
       },
-      succeeded: (r) => ({ commandId: command.id, organizationUrn: r.urn, memberUrn: r.memberUrn, verified: r.verified, roles: r.roles }),
-      ledger: (r) => ({ outcome: 'read', externalRef: r.urn }),
+      succeeded: (r) => ({ commandId: command.id, organizationUrn: r.organizationUrn, memberUrn: r.memberUrn, verified: r.verified, roles: r.roles }),
+      ledger: (r) => ({ outcome: 'read', externalRef: r.organizationUrn }),
     });
   }
 }
