@@ -2,14 +2,14 @@ import { z } from 'zod';
 import type { RetentionPolicy } from '../retention/usecases/run-retention/run-retention.handler';
 
 /** Whole days, 0 = keep forever; `min` guards tables whose rows are a correctness record, not just history. */
-const days = (fallback: number, min: number) =>
+const anyDays = (min: number) =>
   z.coerce
     .number()
     .int()
     .min(0)
     .max(36_500)
-    .refine((v) => v === 0 || v >= min, `0 (keep forever) or at least ${min} days`)
-    .default(fallback);
+    .refine((v) => v === 0 || v >= min, `0 (keep forever) or at least ${min} days`);
+const days = (fallback: number, min: number) => anyDays(min).default(fallback);
 
 /**
  * How long rows are kept, read by batch-scheduler (which runs the job) and the CLI (`junction retention run`), so
@@ -31,7 +31,12 @@ const days = (fallback: number, min: number) =>
  * - connection events 365 days: who connected, rotated or disconnected what, like the audit trail;
  * - expired OAuth authorizations 1 day after they expired (they are useless after their 10 minutes);
  * - effect-step claims 7 days after their lease ran out (a committed command deletes its own; these are the claims of
- *   commands that failed and were dead-lettered: nothing reads them once the lease is over).
+ *   commands that failed and were dead-lettered: nothing reads them once the lease is over);
+ * - command results (mcp-gateway) as long as processed messages unless set, and never fewer: a tool call retried with
+ *   the same idempotency key is a duplicate as long as its processed mark lives, and then finds its answer only here
+ *   (without it the call and GET /commands/:id would say pending for ever);
+ * - MCP tool call metrics 30 days (at least 7: junction://metrics/tools looks back up to 7 days);
+ * - MCP tool call audit rows 90 days: who called which tool, one row per call, so far more than admin changes.
  */
 export const retentionEnvShape = {
   RETENTION_WEBHOOK_REJECTIONS_DAYS: days(14, 1),
@@ -44,15 +49,22 @@ export const retentionEnvShape = {
   RETENTION_CONNECTION_EVENTS_DAYS: days(365, 1),
   RETENTION_EXPIRED_OAUTH_STATES_DAYS: days(1, 1),
   RETENTION_STALE_CLAIMS_DAYS: days(7, 1),
+  /** Unset: RETENTION_PROCESSED_MESSAGES_DAYS. */
+  RETENTION_COMMAND_RESULTS_DAYS: anyDays(7).optional(),
+  RETENTION_MCP_TOOL_CALLS_DAYS: days(30, 7),
+  RETENTION_MCP_TOOL_AUDIT_DAYS: days(90, 1),
   /** Rows per DELETE statement (each its own short transaction). */
   RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(1_000),
   /** Pause between two batches, so that a large backlog never hogs the database. */
   RETENTION_BATCH_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(50),
 };
 
-type RetentionEnv = { [K in keyof typeof retentionEnvShape]: z.infer<(typeof retentionEnvShape)[K]> };
+type RetentionEnv = z.infer<z.ZodObject<typeof retentionEnvShape>>;
 
-/** Processed-message marks must outlive the dead letters that could be redriven (0 = forever on either side). */
+/**
+ * Processed-message marks must outlive the dead letters that could be redriven, and command results the processed
+ * marks (0 = forever on either side).
+ */
 export function refineRetentionEnv(env: RetentionEnv, ctx: z.RefinementCtx): void {
   const processed = env.RETENTION_PROCESSED_MESSAGES_DAYS;
   const deadLetters = env.RETENTION_DEAD_LETTERS_DAYS;
@@ -61,6 +73,14 @@ export function refineRetentionEnv(env: RetentionEnv, ctx: z.RefinementCtx): voi
       code: 'custom',
       path: ['RETENTION_PROCESSED_MESSAGES_DAYS'],
       message: `must be at least RETENTION_DEAD_LETTERS_DAYS + 7 (${deadLetters === 0 ? 'dead letters are kept forever: 0' : deadLetters + 7}): a redriven dead letter must still find its processed mark`,
+    });
+  }
+  const results = env.RETENTION_COMMAND_RESULTS_DAYS;
+  if (results !== undefined && results !== 0 && (processed === 0 || results < processed)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['RETENTION_COMMAND_RESULTS_DAYS'],
+      message: `must be at least RETENTION_PROCESSED_MESSAGES_DAYS (${processed === 0 ? 'processed messages are kept forever: 0' : processed}): a command still known as submitted must still find its answer`,
     });
   }
 }
@@ -78,6 +98,9 @@ export function retentionPolicy(env: RetentionEnv): RetentionPolicy {
       'connection-events': env.RETENTION_CONNECTION_EVENTS_DAYS,
       'expired-oauth-states': env.RETENTION_EXPIRED_OAUTH_STATES_DAYS,
       'stale-claims': env.RETENTION_STALE_CLAIMS_DAYS,
+      'command-results': env.RETENTION_COMMAND_RESULTS_DAYS ?? env.RETENTION_PROCESSED_MESSAGES_DAYS,
+      'mcp-tool-calls': env.RETENTION_MCP_TOOL_CALLS_DAYS,
+      'mcp-tool-audit': env.RETENTION_MCP_TOOL_AUDIT_DAYS,
     },
     batchSize: env.RETENTION_BATCH_SIZE,
     pauseMs: env.RETENTION_BATCH_PAUSE_MS,

@@ -18,6 +18,11 @@ import { PrismaService } from '../prisma/prisma.service';
  * - `stale-claims`: command_claim rows whose lease ran out before the cutoff. A committed command deletes its claim; what
  *   stays is a claim released by a failure whose command was then dead-lettered or never came back. A redelivery or a
  *   redrive after the delete simply claims afresh.
+ * - `command-results`: command_result (mcp-gateway: each command's answer, what a tool call and GET /commands/:id
+ *   return) by receivedAt;
+ * - `mcp-tool-calls`: mcp_tool_call (mcp-gateway's per-call metrics rows) by calledAt;
+ * - `mcp-tool-audit`: audit_event rows of action mcp.tool.called (one per MCP tool call) by occurredAt, kept apart from
+ *   the admin audit trail (`audit-events`) because they come at the rate of tool calls.
  */
 export const RETENTION_TARGETS = [
   'webhook-rejections',
@@ -30,6 +35,9 @@ export const RETENTION_TARGETS = [
   'connection-events',
   'expired-oauth-states',
   'stale-claims',
+  'command-results',
+  'mcp-tool-calls',
+  'mcp-tool-audit',
 ] as const;
 export type RetentionTarget = (typeof RETENTION_TARGETS)[number];
 
@@ -41,7 +49,7 @@ export type RetentionTarget = (typeof RETENTION_TARGETS)[number];
  */
 const OLDER_THAN: Record<RetentionTarget, { table: string; where: string; viaCredential?: true }> = {
   'webhook-rejections': { table: 'audit_event', where: `"action" = 'webhook.rejected' AND "occurredAt" < $1` },
-  'audit-events': { table: 'audit_event', where: `"action" <> 'webhook.rejected' AND "occurredAt" < $1` },
+  'audit-events': { table: 'audit_event', where: `"action" NOT IN ('webhook.rejected', 'mcp.tool.called') AND "occurredAt" < $1` },
   inbox: { table: 'inbox_message', where: `"receivedAt" < $1` },
   'processed-messages': { table: 'processed_message', where: `"processedAt" < $1` },
   'dead-letters': { table: 'dead_letter', where: `"deadLetteredAt" < $1` },
@@ -50,6 +58,9 @@ const OLDER_THAN: Record<RetentionTarget, { table: string; where: string; viaCre
   'connection-events': { table: 'connection_event', where: `"occurredAt" < $1` },
   'expired-oauth-states': { table: 'oauth_state', where: `"expiresAt" < $1`, viaCredential: true },
   'stale-claims': { table: 'command_claim', where: `"leaseUntil" < $1` },
+  'command-results': { table: 'command_result', where: `"receivedAt" < $1` },
+  'mcp-tool-calls': { table: 'mcp_tool_call', where: `"calledAt" < $1` },
+  'mcp-tool-audit': { table: 'audit_event', where: `"action" = 'mcp.tool.called' AND "occurredAt" < $1` },
 };
 
 function deleteSql(target: RetentionTarget): string {

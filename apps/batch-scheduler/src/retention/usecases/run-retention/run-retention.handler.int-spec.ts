@@ -16,6 +16,9 @@ const DAYS: RetentionPolicy['days'] = {
   'connection-events': 365,
   'expired-oauth-states': 1,
   'stale-claims': 7,
+  'command-results': 45,
+  'mcp-tool-calls': 30,
+  'mcp-tool-audit': 90,
 };
 
 /** The retention job against real Postgres: what it deletes, how (batches, each committed), and who may run it. */
@@ -64,6 +67,9 @@ describe('RunRetentionHandler (Postgres)', () => {
       'connection-events': 'connection_event',
       'expired-oauth-states': 'oauth_state',
       'stale-claims': 'command_claim',
+      'command-results': 'command_result',
+      'mcp-tool-calls': 'mcp_tool_call',
+      'mcp-tool-audit': 'audit_event',
     }[target];
     const [row] = await db.prisma.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(*) AS n FROM "${table}"`);
     return Number(row!.n);
@@ -76,7 +82,7 @@ describe('RunRetentionHandler (Postgres)', () => {
 
   async function seed() {
     now = new Date();
-    await db.prisma.$executeRawUnsafe('TRUNCATE "audit_event", "inbox_message", "processed_message", "dead_letter", "webhook_endpoint", "credential", "connection", "integration_type", "command_claim" CASCADE');
+    await db.prisma.$executeRawUnsafe('TRUNCATE "audit_event", "inbox_message", "processed_message", "dead_letter", "webhook_endpoint", "credential", "connection", "integration_type", "command_claim", "command_result", "mcp_tool_call" CASCADE');
     const audit = (action: string, n: number, at: Date) =>
       db.prisma.auditEvent.createMany({ data: Array.from({ length: n }, () => ({ action, actor: 'test', outcome: 'x', occurredAt: at })) });
     await audit('webhook.rejected', 23, ago(20));
@@ -122,6 +128,21 @@ describe('RunRetentionHandler (Postgres)', () => {
     await claims(4, ago(8));
     await claims(2, ago(6));
     await claims(1, new Date(now.getTime() + 60_000));
+    // mcp-gateway: one audit row per tool call (older than the admin trail's 365 days too: its own target takes them),
+    // each command's answer, per-call metrics.
+    await audit('mcp.tool.called', 1, ago(400));
+    await audit('mcp.tool.called', 4, ago(91));
+    await audit('mcp.tool.called', 2, ago(89));
+    const results = (n: number, at: Date) =>
+      db.prisma.commandResult.createMany({
+        data: Array.from({ length: n }, () => ({ commandId: randomUUID(), tenantId: 't1', commandType: 'mcp.tool.invoke', eventType: 'mcp.tool.invoked', outcome: 'succeeded', payload: {}, receivedAt: at })),
+      });
+    await results(6, ago(46));
+    await results(2, ago(44));
+    const toolCalls = (n: number, at: Date) =>
+      db.prisma.mcpToolCall.createMany({ data: Array.from({ length: n }, () => ({ tool: 'everything__echo', tenantId: 't1', apiKeyId: 'k', outcome: 'ok', latencyMs: 3, calledAt: at })) });
+    await toolCalls(3, ago(31));
+    await toolCalls(1, ago(29));
   }
 
   it('deletes only rows older than each cutoff, in committed batches of the configured size, and leaves newer ones', async () => {
@@ -141,7 +162,13 @@ describe('RunRetentionHandler (Postgres)', () => {
       'connection-events': 3,
       'expired-oauth-states': 1,
       'stale-claims': 4,
+      'command-results': 6,
+      'mcp-tool-calls': 3,
+      'mcp-tool-audit': 5,
     });
+    expect(await db.prisma.commandResult.count()).toBe(2);
+    expect(await db.prisma.mcpToolCall.count()).toBe(1);
+    expect(await db.prisma.auditEvent.count({ where: { action: 'mcp.tool.called' } })).toBe(2);
     expect(await db.prisma.commandClaim.count()).toBe(3);
     expect(await db.prisma.connectionHealth.count()).toBe(2);
     expect(await db.prisma.connectionEvent.count()).toBe(2);
@@ -178,17 +205,21 @@ describe('RunRetentionHandler (Postgres)', () => {
     expect(rows(report, 'webhook-rejections')).toBe(23);
     expect(rows(report, 'inbox')).toBe(17);
     expect(rows(report, 'expired-webhook-secrets')).toBe(1);
-    expect(await db.prisma.auditEvent.count()).toBe(33);
+    expect(rows(report, 'mcp-tool-audit')).toBe(5);
+    expect(rows(report, 'audit-events')).toBe(3);
+    expect(await db.prisma.auditEvent.count()).toBe(40);
     expect(await db.prisma.inboxMessage.count()).toBe(21);
   });
 
   it('keeps a target forever when its days are 0', async () => {
     await seed();
-    const report = await handler({ days: { ...DAYS, inbox: 0, 'processed-messages': 0 } }).handler.execute({ now });
+    const report = await handler({ days: { ...DAYS, inbox: 0, 'processed-messages': 0, 'mcp-tool-audit': 0 } }).handler.execute({ now });
     expect(report.targets.find((t) => t.target === 'inbox')).toMatchObject({ rows: 0, cutoff: null });
     expect(await db.prisma.inboxMessage.count()).toBe(21);
     expect(await db.prisma.processedMessage.count()).toBe(12);
     expect(await db.prisma.deadLetter.count()).toBe(2);
+    // Kept forever, and not taken by the admin trail's target either.
+    expect(await db.prisma.auditEvent.count({ where: { action: 'mcp.tool.called' } })).toBe(7);
   });
 
   it('lets only one of two concurrent runs work (advisory lock); the lock is free again afterwards', async () => {
@@ -218,10 +249,10 @@ describe('RunRetentionHandler (Postgres)', () => {
       await other.query('SELECT pg_advisory_lock(hashtext($1))', [RETENTION_LOCK]);
       const report = await handler().handler.execute({ now });
       expect(report.status).toBe('locked');
-      expect(await db.prisma.auditEvent.count()).toBe(33);
+      expect(await db.prisma.auditEvent.count()).toBe(40);
     });
     expect((await handler().handler.execute({ now })).status).toBe('done');
-    expect(await db.prisma.auditEvent.count()).toBe(7);
+    expect(await db.prisma.auditEvent.count()).toBe(9);
   });
 
   it('stops between batches when aborted (shutdown) and releases the lock', async () => {
