@@ -1,4 +1,4 @@
-import { IntegrationsModule } from '@junction/integrations';
+import { IntegrationsModule, parseCommandList } from '@junction/integrations';
 import { defineApp, ResilienceModule } from '@junction/platform';
 import { SecurityModule } from '@junction/security';
 import { AnalysisModule } from './analysis/analysis.module';
@@ -14,7 +14,7 @@ export const redditAnalyzer = defineApp({
   imports: (env) => [
     ResilienceModule.forRoot({ tenantId: env.TENANT_ID, overrides: env.PROVIDER_POLICY_OVERRIDES }),
     // Connections need the key ring their secrets are sealed with; without it every command runs on REDDIT_* or the sandbox.
-    ...(env.JUNCTION_KEK ? [SecurityModule.forRoot({ kek: env.JUNCTION_KEK }), IntegrationsModule.forRoot()] : []),
+    ...(env.JUNCTION_KEK ? [SecurityModule.forRoot({ kek: env.JUNCTION_KEK }), IntegrationsModule.forRoot({ mcpStdioCommands: parseCommandList(env.MCP_STDIO_COMMANDS) })] : []),
     RedditModule.forRoot(env),
     PostsModule,
     AnalysisModule,

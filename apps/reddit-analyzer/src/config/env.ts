@@ -16,6 +16,12 @@ export const redditAnalyzerEnvSchema = baseEnvSchema
     REDDIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     REDDIT_SANDBOX_PORT: z.coerce.number().int().min(0).max(65_535).default(8002),
     /**
+     * Commands a `transport: mcp` connection's stdio server may be (its `config.mcp.command`, exact match),
+     * comma-separated, e.g. `/usr/bin/node`. Unset: no stdio MCP server is started (HTTP ones still work), since it runs a
+     * process on this host with whatever arguments a tenant's admin key sets.
+     */
+    MCP_STDIO_COMMANDS: z.string().optional(),
+    /**
      * The key ring connection secrets are sealed with. Set: each command runs on its reddit connection (envelope
      * connectionId, else the tenant's default), and tenants without one fall back to REDDIT_* (or the sandbox).
      */

@@ -1,27 +1,51 @@
-import { RedditClient } from '@junction/connectors/reddit';
-import { ConnectionClients, connectionTimeoutMs, requiredConfigString, type ConnectionFallback, type ConnectionResolver, type ResolvedConnection } from '@junction/integrations';
+import { RedditClient, RedditMcpClient, type RedditPort } from '@junction/connectors/reddit';
+import {
+  ConnectionClients,
+  connectionTimeoutMs,
+  mcpTargetOf,
+  requiredConfigString,
+  usesMcp,
+  type ConnectionFallback,
+  type ConnectionResolver,
+  type ResolvedConnection,
+} from '@junction/integrations';
+import type { McpClients } from '@junction/mcp';
 import { IntegrationError } from '@junction/resilience';
 
 export interface RedditClientsOptions {
-  fallback: ConnectionFallback<RedditClient>;
+  fallback: ConnectionFallback<RedditPort>;
   resolver?: ConnectionResolver;
   /** For connections whose config names none. */
   userAgent: string;
   timeoutMs: number;
+  /** For `transport: mcp` connections: the process's MCP client pool and the stdio commands the operator allows. */
+  mcp?: RedditMcpOptions;
+}
+
+export interface RedditMcpOptions {
+  clients: McpClients;
+  /** MCP_STDIO_COMMANDS: what a stdio connection's `config.mcp.command` may be (exact match). */
+  stdioCommands: readonly string[];
 }
 
 /**
- * One RedditClient (and so one token cache and one view of X-Ratelimit-*) per reddit connection: the connection's
- * api_key credential is the app's client id + secret, its config the hosts and the User-Agent.
+ * One RedditPort per reddit connection version:
+ * - `transport: rest` (the default): a RedditClient (one token cache and one view of X-Ratelimit-*); the connection's
+ *   api_key credential is the app's client id + secret, its config the hosts and the User-Agent;
+ * - `transport: mcp`: a RedditMcpClient over the connection's pooled McpClient (no pipeline of its own: RedditReader
+ *   wraps every page in the analyzer's). The MCP server holds the Reddit app's credentials: an HTTP server gets the
+ *   connection's apiKey in its `apiKeyHeader` (X-API-Key), a stdio server the client id and secret as the environment
+ *   variables `config.mcp.secretEnv` names ({"REDDIT_CLIENT_ID": "apiKey", "REDDIT_CLIENT_SECRET": "apiSecret"}).
+ *   Only the reads are remote: sentiment, trends and insights are computed here either way.
  */
-export class RedditClients extends ConnectionClients<RedditClient> {
+export class RedditClients extends ConnectionClients<RedditPort> {
   constructor(options: RedditClientsOptions) {
     super({
       typeSlug: 'reddit',
       label: 'Reddit',
       fallback: options.fallback,
       resolver: options.resolver,
-      build: (resolved) => buildClient(resolved, options),
+      build: (resolved) => (usesMcp(resolved) ? buildMcpClient(resolved, options) : buildClient(resolved, options)),
     });
   }
 }
@@ -41,5 +65,24 @@ function buildClient(resolved: ResolvedConnection, options: RedditClientsOptions
     clientSecret: secret.apiSecret,
     userAgent: requiredConfigString(resolved, 'userAgent') ?? options.userAgent,
     timeoutMs: connectionTimeoutMs(resolved, options.timeoutMs),
+  });
+}
+
+function buildMcpClient(resolved: ResolvedConnection, options: RedditClientsOptions): RedditMcpClient {
+  const mcp = options.mcp;
+  if (!mcp) throw new IntegrationError('auth', `Reddit connection ${resolved.id}: transport mcp is not available in this worker`, { provider: 'reddit', operation: 'connect' });
+  // INVALID_CONFIG / MCP_COMMAND_NOT_ALLOWED leave as ConnectionError: dead-lettered with that code (ConnectionClients).
+  const target = mcpTargetOf(resolved, { mcpStdioCommands: mcp.stdioCommands });
+  const timeoutMs = connectionTimeoutMs(resolved, options.timeoutMs);
+  const session = mcp.clients.get(resolved.id, resolved.version ?? 'unversioned', () => ({
+    target,
+    connection: resolved.id,
+    requestTimeoutMs: timeoutMs,
+    clientInfo: { name: 'junction-reddit-analyzer', version: '1.0.0' },
+  }));
+  return new RedditMcpClient({
+    // The attempt's budget (and the command's deadline) bounds the call, and on first use the server's start.
+    callTool: (name, args, o) =>
+      session.callToolResult(name, args, { signal: o.signal, deadline: Math.min(o.deadline ?? Infinity, Date.now() + Math.min(o.headersTimeout ?? timeoutMs, timeoutMs)) }),
   });
 }

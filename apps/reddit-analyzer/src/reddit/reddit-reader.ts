@@ -3,9 +3,9 @@ import {
   collectPages,
   type CollectedPages,
   type RedditCallOptions,
-  type RedditClient,
   type RedditCommentThread,
   type RedditListingSort,
+  type RedditPort,
   type RedditPostData,
   type RedditSearchSort,
   type RedditTimeFilter,
@@ -23,7 +23,8 @@ export interface RedditCommandRef {
   readonly deadline?: string;
 }
 
-export type RedditTarget = ConnectionTarget<RedditClient>;
+/** The command's Reddit port (REST or MCP, by its connection's transport) and the key of its pipeline. */
+export type RedditTarget = ConnectionTarget<RedditPort>;
 
 /**
  * Every Reddit read of the analyzer, through the resilience pipeline (the shared 100/min quota, breaker, retries

@@ -20,3 +20,8 @@ export type { CorpusComment, CorpusOptions, CorpusPost } from './sandbox/corpus'
 export { FixedWindowCounter, rateLimitHeaders } from './sandbox/fixed-window';
 export type { WindowState } from './sandbox/fixed-window';
 export type { CommentSeed, Listing, PostSeed, RedditComment, RedditMore, RedditPost, Thing } from './sandbox/reddit-things';
+export type { RedditPort } from './reddit.port';
+export { aggregateSentiment, analyzeSentiment, NEUTRAL_BAND, scoreText } from './analysis/reddit-sentiment';
+export type { ScoredItem, SentimentAggregate, SentimentInput, SentimentLabel } from './analysis/reddit-sentiment';
+export * from './mcp/reddit-mcp.tools';
+export { RedditMcpClient, type RedditMcpCallTool, type RedditMcpClientOptions } from './mcp/reddit-mcp.client';

@@ -11,6 +11,7 @@ import { request } from 'undici';
 import { IntegrationError, limitObservationFromHeaders, sleep } from '@junction/resilience';
 import { malformed, PROVIDER, Redactor, redditHttpError, redditTransportError } from './reddit.errors';
 import { toCommentThread, toPostPage } from './reddit.mapper';
+import type { RedditPort } from './reddit.port';
 import type {
   RedditCallOptions,
   RedditClientOptions,
@@ -81,7 +82,7 @@ export interface SearchQuery {
   time?: RedditTimeFilter;
 }
 
-export class RedditClient {
+export class RedditClient implements RedditPort {
   private readonly authBaseUrl: string;
   private readonly apiBaseUrl: string;
   private readonly basic: string;

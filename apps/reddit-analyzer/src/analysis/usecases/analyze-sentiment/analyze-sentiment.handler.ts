@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { analyzeSentiment, type ScoredItem } from '@junction/connectors/reddit';
 import type { MessageOf } from '@junction/contracts';
 import { CommandStep } from '@junction/messaging';
 import { RedditAnalysisRepository } from '@junction/persistence';
 import { AnalysisSourceLoader } from '../../analysis-source.loader';
-import { analyzeSentiment, type ScoredItem } from '../../sentiment';
 
 const LISTED = 10;
 

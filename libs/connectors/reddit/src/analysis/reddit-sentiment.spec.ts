@@ -1,4 +1,4 @@
-import { aggregateSentiment, analyzeSentiment, scoreText, type SentimentInput } from './sentiment';
+import { aggregateSentiment, analyzeSentiment, scoreText, type SentimentInput } from './reddit-sentiment';
 
 const item = (fullname: string, text: string, kind: 'post' | 'comment' = 'post'): SentimentInput => ({ fullname, kind, text });
 

@@ -2,9 +2,11 @@
  * Sentiment with the AFINN-165 lexicon (npm `sentiment`: 3,382 scored words and emoticons, negation handled — "not
  * good" scores negative). `comparative` is the score per token, so a long post is not more emotional than a short one
  * only because it is long.
+ *
+ * Here, not in reddit-analyzer, so that reddit.sentiment.analyze and the Reddit MCP server's analyze_sentiment tool
+ * score with one implementation and give the same numbers.
  */
 import Sentiment from 'sentiment';
-import { round } from './text';
 
 export type SentimentLabel = 'positive' | 'neutral' | 'negative';
 
@@ -75,6 +77,11 @@ export function aggregateSentiment(items: readonly ScoredItem[]): SentimentAggre
     negative,
     netSentiment: count === 0 ? 0 : round((positive.count - negative.count) / count),
   };
+}
+
+function round(n: number, digits = 4): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
 }
 
 /** Every item scored (in input order) and the aggregate. */
