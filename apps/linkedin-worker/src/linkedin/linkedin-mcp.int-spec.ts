@@ -157,6 +157,21 @@ describeIfBuilt('linkedin-worker: a transport mcp connection runs the same comma
     expect(mcp.built).toHaveLength(1);
   });
 
+  it('an oauth2 connection cannot use transport mcp (the server holds the grant): dead-lettered as an auth problem, nothing started', async () => {
+    await connection('tenant-oauth', {
+      name: 'linkedin-oauth-mcp',
+      authMethod: 'oauth2',
+      credential: { clientId: 'client-id', clientSecret: 'client-secret' },
+      config: { transport: 'mcp', organizationUrn: 'urn:li:organization:1001', mcp: { command: process.execPath, args: [ENTRY, 'stdio'] } },
+    });
+    const sessions = mcp.built.length;
+    const c = createMessage('linkedin.post.publish', { commentary: 'Never either', visibility: 'PUBLIC' }, { tenantId: 'tenant-oauth' });
+    const settlement = await dispatcher(replica.get(PublishPostHandler)).dispatch(deliveryOf(c));
+    expect(settlement).toMatchObject({ action: 'dead-letter', reason: 'PROVIDER_AUTH', errorClass: 'auth' });
+    expect((settlement as { description: string }).description).toMatch(/transport mcp: the LinkedIn MCP server holds the OAuth grant/);
+    expect(mcp.built).toHaveLength(sessions);
+  });
+
   it('closeAll (the worker’s shutdown) ends the stdio server', async () => {
     const pid = session().pid!;
     await mcp.closeAll();
