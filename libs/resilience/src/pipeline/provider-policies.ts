@@ -27,6 +27,13 @@ export const PROVIDER_POLICIES: Readonly<Record<string, ResiliencePolicy>> = {
     retry: { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 20_000 },
     rateLimits: [{ kind: 'quota', name: 'openai-minute', limit: 60, window: 'minute' }],
   },
+  // Any MCP server (libs/mcp): a tool may run for a minute (a report, an agent's research), and a stdio server may
+  // take seconds to start. Tool calls are retried only when the tool declares itself idempotent (libs/mcp).
+  mcp: {
+    ...DEFAULT_POLICY,
+    timeouts: { connectMs: 10_000, attemptMs: 60_000, totalMs: 120_000 },
+    retry: { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 10_000 },
+  },
   reddit: { ...DEFAULT_POLICY, rateLimits: [{ kind: 'quota', name: 'reddit-minute', limit: 100, window: 'minute' }] },
   // Leaky bucket 40 @ 2/s; over it 429 with Retry-After "2.0".
   shopify: { ...DEFAULT_POLICY, rateLimits: [{ kind: 'token-bucket', name: 'shopify-bucket', capacity: 40, refillPerSecond: 2 }] },
