@@ -35,5 +35,7 @@ module.exports = {
     '^@junction/connectors/([^/]+)$': '<rootDir>/libs/connectors/$1/src/index.ts',
     '^@junction/([^/]+)$': '<rootDir>/libs/$1/src/index.ts',
   },
+  // Builds dist/ when it is missing (int-specs start the built MCP servers).
+  globalSetup: '<rootDir>/test/global-setup.js',
   testTimeout: 30_000,
 };
