@@ -14,16 +14,16 @@ export interface AppProcess {
 const ROOT = resolve(__dirname, '../../../..');
 
 /**
- * Starts a built entry point (`dist/apps/<app>/main.js`) as its own process, the way a user or Kubernetes
- * would, and resolves once it prints its ready line. `readyPattern` must capture the base URL.
+ * Starts a built entry point (`dist/apps/<app>/main.js`, or a provider MCP server's `… http`) as its own process, the
+ * way a user or Kubernetes would, and resolves once it prints its ready line. `readyPattern` must capture the base URL.
  */
 export async function startAppProcess(
   entry: string,
   env: Record<string, string | undefined>,
-  options: { readyPattern?: RegExp; timeoutMs?: number } = {},
+  options: { readyPattern?: RegExp; timeoutMs?: number; args?: string[] } = {},
 ): Promise<AppProcess> {
   const readyPattern = options.readyPattern ?? /ready on (http:\/\/[^\s"]+)/;
-  const child = spawn(process.execPath, [resolve(ROOT, entry)], { cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [resolve(ROOT, entry), ...(options.args ?? [])], { cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   const url = await new Promise<string>((done, fail) => {
@@ -43,11 +43,17 @@ export async function startAppProcess(
       fail(new Error(`${entry} exited with ${code} before it was ready:\n${output.slice(-4000)}`));
     });
   });
+  let stopping = false;
+  void exited.then((code) => {
+    // A process that dies on its own fails the test in some later, puzzling way: say why, where CI logs show it.
+    if (!stopping) process.stderr.write(`\n${entry} exited without stop() (code ${code}, signal ${child.signalCode}); its last output:\n${output.slice(-4000)}\n`);
+  });
   return {
     url,
     child,
     output: () => output,
     async stop(signal = 'SIGTERM') {
+      stopping = true;
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },
@@ -65,5 +71,15 @@ export async function waitUntil(cond: () => boolean | Promise<boolean>, timeoutM
   while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Whether a process with this pid still runs (signal 0 checks without sending anything). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
