@@ -1,11 +1,10 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { createMessage, type AnyMessage } from '@junction/contracts';
 import { ErpNextSandbox } from '@junction/connectors/erpnext';
 import { RabbitMqTransport, toOutgoing, type DeliveredMessage } from '@junction/messaging';
 import { formatKeyEntry } from '@junction/security';
-import { createTestDatabase, rabbitMqCtlAvailable, rabbitMqReachable, startAppProcess, testRabbitMqUrl, waitUntil, type AppProcess, type TestDatabase } from '@junction/testing';
+import { createTestDatabase, rabbitMqCtlAvailable, rabbitMqReachable, startAppProcess, startMcpHttpEntry, testRabbitMqUrl, waitUntil, type AppProcess, type TestDatabase } from '@junction/testing';
 
 /**
  * ERPNext over MCP as an operator runs it: the built ERPNext MCP server as its own process on Streamable HTTP (wrapping
@@ -28,7 +27,7 @@ describeIfBroker('erp-worker over MCP (built processes: ERPNext MCP server on St
   let vhost: { url: string; drop: () => void };
   let observer: RabbitMqTransport;
   let db: TestDatabase;
-  let mcpServer: { child: ChildProcess; url: string; output: () => string } | undefined;
+  let mcpServer: AppProcess | undefined;
   let worker: AppProcess;
   let connectionId: string;
 
@@ -41,7 +40,8 @@ describeIfBroker('erp-worker over MCP (built processes: ERPNext MCP server on St
     vhost = ownVhost(`junction-e2e-erp-mcp-${run}`);
     db = await createTestDatabase();
     await site.start();
-    mcpServer = await startErpNextMcpHttp({ ERPNEXT_URL: site.url, ERPNEXT_API_KEY: SITE_KEY, ERPNEXT_API_SECRET: SITE_SECRET });
+    // The built ERPNext MCP server in `http` mode on a free port, ready once it prints its URL.
+    mcpServer = await startMcpHttpEntry(MCP_ENTRY, 'ERPNext MCP sandbox', { ERPNEXT_URL: site.url, ERPNEXT_API_KEY: SITE_KEY, ERPNEXT_API_SECRET: SITE_SECRET }, 20_000);
 
     // The connection, as an operator adds it (the credential only through a variable; api_key goes in X-API-Key).
     const added = execFileSync(
@@ -83,10 +83,7 @@ describeIfBroker('erp-worker over MCP (built processes: ERPNext MCP server on St
   afterAll(async () => {
     const code = await worker?.stop();
     await observer?.close();
-    if (mcpServer && mcpServer.child.exitCode === null) {
-      mcpServer.child.kill('SIGTERM');
-      await once(mcpServer.child, 'exit');
-    }
+    await mcpServer?.stop();
     await site.stop();
     await db?.drop();
     vhost?.drop();
@@ -123,28 +120,6 @@ describeIfBroker('erp-worker over MCP (built processes: ERPNext MCP server on St
     expect(created(name)).toHaveLength(1);
   }, 60_000);
 });
-
-/** The built ERPNext MCP server in `http` mode on a free port, ready once it prints its URL. */
-async function startErpNextMcpHttp(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [MCP_ENTRY, 'http'], { env: { PATH: process.env.PATH ?? '', PORT: '0', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the ERPNext MCP server did not start: ${output.slice(-2000)}`)), 20_000);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /ERPNext MCP sandbox listening on port \d+ \((http:\/\/[^\s)]+)\)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the ERPNext MCP server exited ${code}: ${output.slice(-2000)}`));
-    });
-  });
-  return { child, url, output: () => output };
-}
 
 /** A vhost of its own (rabbitmqctl on the broker's machine), so no other erp-worker on the broker takes these commands. */
 function ownVhost(name: string): { url: string; drop: () => void } {

@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ResiliencePipelines } from '@junction/resilience';
-import { serverEverythingStdio, startServerEverythingHttp, waitUntil, type EverythingHttpServer } from '@junction/testing';
+import { processAlive as alive, serverEverythingStdio, startServerEverythingHttp, waitUntil, type EverythingHttpServer } from '@junction/testing';
 import { McpClient, McpCodes, type McpCallError, type McpClientOptions, type McpTarget } from './index';
 
 const fastRestarts = { baseDelayMs: 50, maxDelayMs: 200 };
@@ -17,15 +17,6 @@ async function failure(promise: Promise<unknown>): Promise<McpCallError> {
     return error as McpCallError;
   }
   throw new Error('expected the call to fail');
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 let http: EverythingHttpServer;

@@ -3,8 +3,13 @@ export type { PostgresSource, ResolvedPostgres } from './postgres/postgres.resol
 export { createTestDatabase, outboxCausedBy, withPgClient } from './postgres/test-database.factory';
 export type { TestDatabase } from './postgres/test-database.factory';
 export { closeRabbitMqConnection, rabbitMqCtlAvailable, rabbitMqReachable, testRabbitMqUrl } from './rabbitmq/rabbitmq.probe';
-export { startAppProcess, waitUntil } from './processes/app-process';
+export { processAlive, startAppProcess, waitUntil } from './processes/app-process';
 export { freePort } from '@junction/persistence';
 export type { AppProcess } from './processes/app-process';
 export { SERVER_EVERYTHING_ENTRY, serverEverythingStdio, startServerEverythingHttp } from './mcp/server-everything';
 export type { EverythingHttpServer } from './mcp/server-everything';
+export { builtEntry, connectStdioEntry, INITIALIZE_REQUEST, postJsonRpc, runEntryToExit, startMcpHttpEntry } from './mcp/provider-mcp-entry';
+export type { BuiltEntry } from './mcp/provider-mcp-entry';
+export { connectInMemory, fakeCallTool, integrationFailure, sdkCallTool, textBlock } from './mcp/provider-mcp-adapter.fakes';
+export { RecordingMcpClients } from './mcp/recording-mcp-clients';
+export { deliveredMessage } from './messaging/delivered-message';

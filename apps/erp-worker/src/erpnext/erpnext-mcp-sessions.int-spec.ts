@@ -1,7 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { createMessage, type MessagePayload, type MessageType } from '@junction/contracts';
 import { ErpNextSandbox } from '@junction/connectors/erpnext';
@@ -10,7 +8,7 @@ import { MemoryTransport, MessagingModule } from '@junction/messaging';
 import { PersistenceModule, PrismaService } from '@junction/persistence';
 import { ResilienceModule } from '@junction/platform';
 import { formatKeyEntry, SecurityModule } from '@junction/security';
-import { createTestDatabase, outboxCausedBy, serverEverythingStdio, waitUntil, type TestDatabase } from '@junction/testing';
+import { builtEntry, createTestDatabase, outboxCausedBy, serverEverythingStdio, waitUntil, type TestDatabase } from '@junction/testing';
 import { erpWorkerEnvSchema } from '../config/env';
 import { CreateCustomerHandler } from '../customers/usecases/create-customer/create-customer.handler';
 import { GetStockBalanceHandler } from '../inventory/usecases/get-stock-balance/get-stock-balance.handler';
@@ -19,13 +17,7 @@ import { ErpNextMcpSessions } from './erpnext-mcp-sessions';
 import { ErpNextModule } from './erpnext.module';
 
 /** The compiled ERPNext MCP server, started by the worker as a connection's stdio server (`npm run build` puts it there). */
-const ENTRY = join(process.cwd(), 'dist/libs/connectors/erpnext/src/mcp/erpnext-mcp.main.js');
-const built = existsSync(ENTRY);
-if (!built) {
-  if (process.env.CI === 'true') throw new Error(`${ENTRY} is missing: in CI the erp-worker MCP tests must run. Run \`npm run build\` first.`);
-  console.warn(`\n!!! ${ENTRY} is missing: the erp-worker MCP tests are SKIPPED. Run \`npm run build\` first.\n`);
-}
-const describeIfBuilt = built ? describe : describe.skip;
+const { entry: ENTRY, describeIfBuilt } = builtEntry('dist/libs/connectors/erpnext/src/mcp/erpnext-mcp.main.js', 'erp-worker MCP');
 
 const REST_TENANT = 't-rest';
 const MCP_TENANT = 't-mcp';

@@ -1,38 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { TestingModule } from '@nestjs/testing';
 import { createMessage, type AnyMessage } from '@junction/contracts';
 import { LinkedInSandbox } from '@junction/connectors/linkedin';
 import { ConnectionSecretStore, ConnectionService, IntegrationCatalog } from '@junction/integrations';
-import { McpClients, type McpClient, type McpClientOptions } from '@junction/mcp';
-import { MessageDispatcher, type DeliveredMessage } from '@junction/messaging';
+import { MessageDispatcher } from '@junction/messaging';
 import { PrismaService } from '@junction/persistence';
 import { formatKeyEntry } from '@junction/security';
-import { createTestDatabase, outboxCausedBy, type TestDatabase } from '@junction/testing';
+import { builtEntry, createTestDatabase, deliveredMessage, outboxCausedBy, processAlive, RecordingMcpClients, waitUntil, type TestDatabase } from '@junction/testing';
 import { VerifyOrganizationHandler } from '../organizations/usecases/verify-organization/verify-organization.handler';
 import { PublishPostHandler } from '../posts/usecases/publish-post/publish-post.handler';
 import { linkedinReplica } from './linkedin-test.fixtures';
 
 /** The LinkedIn MCP server's compiled entry: what an operator lists in MCP_STDIO_COMMANDS is the node binary running it. */
-const ENTRY = join(process.cwd(), 'dist/libs/connectors/linkedin/src/mcp/linkedin-mcp.main.js');
-const built = existsSync(ENTRY);
-if (!built) {
-  if (process.env.CI === 'true') throw new Error(`${ENTRY} is missing: in CI the linkedin-worker MCP tests must run. Run \`npm run build\` first.`);
-  console.warn(`\n!!! ${ENTRY} is missing: the linkedin-worker MCP tests are SKIPPED. Run \`npm run build\` first.\n`);
-}
-const describeIfBuilt = built ? describe : describe.skip;
+const { entry: ENTRY, describeIfBuilt } = builtEntry('dist/libs/connectors/linkedin/src/mcp/linkedin-mcp.main.js', 'linkedin-worker MCP');
 const QUIET = { log: () => undefined, warn: () => undefined, error: () => undefined };
-
-/** McpClients that remembers what it built, so the test can see the MCP session (its stdio child, its tool calls). */
-class RecordingMcpClients extends McpClients {
-  readonly built: McpClient[] = [];
-  override get(key: string, version: string, build: () => McpClientOptions): McpClient {
-    const client = super.get(key, version, build);
-    if (!this.built.includes(client)) this.built.push(client);
-    return client;
-  }
-}
+const deliveryOf = (message: AnyMessage) => deliveredMessage(message, { topic: 'linkedin.commands', subscription: 'linkedin-worker' });
 
 /**
  * The same commands on two tenants of one worker: one with a REST linkedin connection, one with `transport: mcp` whose
@@ -175,21 +157,7 @@ describeIfBuilt('linkedin-worker: a transport mcp connection runs the same comma
   it('closeAll (the worker’s shutdown) ends the stdio server', async () => {
     const pid = session().pid!;
     await mcp.closeAll();
-    for (let i = 0; i < 50 && alive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(alive(pid)).toBe(false);
+    await waitUntil(() => !processAlive(pid), 5_000, `stdio server ${pid} gone`);
+    expect(processAlive(pid)).toBe(false);
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function deliveryOf(message: AnyMessage): DeliveredMessage {
-  const rawBody = JSON.stringify(message);
-  return { messageId: message.id, type: message.type, topic: 'linkedin.commands', subscription: 'linkedin-worker', body: JSON.parse(rawBody) as unknown, rawBody, deliveryCount: 1, headers: {}, enqueuedAt: new Date() };
-}

@@ -1,35 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { createMessage, type AnyMessage } from '@junction/contracts';
 import { ConnectionService, IntegrationCatalog } from '@junction/integrations';
-import { McpClients, type McpClient, type McpClientOptions } from '@junction/mcp';
-import { MessageDispatcher, type DeliveredMessage } from '@junction/messaging';
+import { MessageDispatcher } from '@junction/messaging';
 import { formatKeyEntry } from '@junction/security';
+import { builtEntry, deliveredMessage, processAlive, RecordingMcpClients, waitUntil } from '@junction/testing';
 import { AnalyzeSentimentHandler } from '../analysis/usecases/analyze-sentiment/analyze-sentiment.handler';
 import { GetPostCommentsHandler } from '../posts/usecases/get-post-comments/get-post-comments.handler';
 import { GetSubredditPostsHandler } from '../posts/usecases/get-subreddit-posts/get-subreddit-posts.handler';
 import { startRedditAnalyzerHarness, TEST_USER_AGENT, type RedditAnalyzerHarness } from '../testing/reddit-analyzer.harness';
 
 /** The Reddit MCP server's compiled entry: what an operator lists in MCP_STDIO_COMMANDS is the node binary running it. */
-const ENTRY = join(process.cwd(), 'dist/libs/connectors/reddit/src/mcp/reddit-mcp.main.js');
-const built = existsSync(ENTRY);
-if (!built) {
-  if (process.env.CI === 'true') throw new Error(`${ENTRY} is missing: in CI the reddit-analyzer MCP tests must run. Run \`npm run build\` first.`);
-  console.warn(`\n!!! ${ENTRY} is missing: the reddit-analyzer MCP tests are SKIPPED. Run \`npm run build\` first.\n`);
-}
-const describeIfBuilt = built ? describe : describe.skip;
+const { entry: ENTRY, describeIfBuilt } = builtEntry('dist/libs/connectors/reddit/src/mcp/reddit-mcp.main.js', 'reddit-analyzer MCP');
 const QUIET = { log: () => undefined, warn: () => undefined, error: () => undefined };
-
-/** McpClients that remembers what it built, so the test can see the MCP session (its stdio child, its tool calls). */
-class RecordingMcpClients extends McpClients {
-  readonly built: McpClient[] = [];
-  override get(key: string, version: string, build: () => McpClientOptions): McpClient {
-    const client = super.get(key, version, build);
-    if (!this.built.includes(client)) this.built.push(client);
-    return client;
-  }
-}
+const deliveryOf = (message: AnyMessage) => deliveredMessage(message, { topic: 'reddit.commands', subscription: 'reddit-analyzer' });
 
 type Event = { type: string; payload: Record<string, unknown> };
 
@@ -140,21 +123,7 @@ describeIfBuilt('reddit-analyzer: a transport mcp connection reads through a std
   it('closeAll (the analyzer’s shutdown) ends the stdio server', async () => {
     const pid = session().pid!;
     await mcp.closeAll();
-    for (let i = 0; i < 50 && alive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(alive(pid)).toBe(false);
+    await waitUntil(() => !processAlive(pid), 5_000, `stdio server ${pid} gone`);
+    expect(processAlive(pid)).toBe(false);
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function deliveryOf(message: AnyMessage): DeliveredMessage {
-  const rawBody = JSON.stringify(message);
-  return { messageId: message.id, type: message.type, topic: 'reddit.commands', subscription: 'reddit-analyzer', body: JSON.parse(rawBody) as unknown, rawBody, deliveryCount: 1, headers: {}, enqueuedAt: new Date() };
-}

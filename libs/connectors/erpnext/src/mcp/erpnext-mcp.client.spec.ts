@@ -1,29 +1,13 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { McpCallError, McpCodes } from '@junction/mcp';
 import { IntegrationError } from '@junction/resilience';
+import { connectInMemory, fakeCallTool, integrationFailure as failure, sdkCallTool, textBlock as text } from '@junction/testing';
 import { ErpNextClient, type ErpNextCallOptions } from '../erpnext.client';
 import { ErpNextSandbox } from '../sandbox/erpnext.sandbox';
-import { ErpNextMcpClient, type McpCallTool } from './erpnext-mcp.client';
+import { ErpNextMcpClient } from './erpnext-mcp.client';
 import { createErpNextMcpServer } from './erpnext-mcp.server';
 import type { ErpNextPort, McpToolResult } from './erpnext-mcp.tools';
-
-async function failure(promise: Promise<unknown>): Promise<IntegrationError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(IntegrationError);
-    return error as IntegrationError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-/** The SDK client's callTool as the adapter's function (what erp-worker wires per connection). */
-function sdkCallTool(client: Client): McpCallTool {
-  return async (name, args, options) =>
-    (await client.callTool({ name, arguments: args }, undefined, { signal: options.signal, timeout: options.headersTimeout })) as McpToolResult;
-}
 
 describe('ErpNextMcpClient against the ERPNext MCP server (same results as ErpNextClient)', () => {
   const sandbox = new ErpNextSandbox({ now: () => new Date('2025-03-10T10:00:00') });
@@ -34,10 +18,7 @@ describe('ErpNextMcpClient against the ERPNext MCP server (same results as ErpNe
   beforeAll(async () => {
     const { url } = await sandbox.start(0);
     rest = new ErpNextClient({ baseUrl: url, apiKey: 'sandbox-key', apiSecret: 'sandbox-secret', timeoutMs: 2_000 });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await createErpNextMcpServer(rest).connect(serverSide);
-    sdk = new Client({ name: 'junction-test', version: '0.0.0' });
-    await sdk.connect(clientSide);
+    sdk = await connectInMemory(createErpNextMcpServer(rest));
     viaMcp = new ErpNextMcpClient({ callTool: sdkCallTool(sdk) });
   });
   afterAll(async () => {
@@ -138,15 +119,7 @@ describe('ErpNextMcpClient against the ERPNext MCP server (same results as ErpNe
 });
 
 describe('ErpNextMcpClient reading results (fake callTool)', () => {
-  const text = (value: string) => ({ type: 'text', text: value });
-  const fake = (result: McpToolResult | (() => Promise<McpToolResult>)) => {
-    const calls: Array<{ name: string; args: Record<string, unknown>; options: ErpNextCallOptions }> = [];
-    const callTool: McpCallTool = (name, args, options) => {
-      calls.push({ name, args, options });
-      return typeof result === 'function' ? result() : Promise.resolve(result);
-    };
-    return { calls, callTool };
-  };
+  const fake = (result: McpToolResult | (() => Promise<McpToolResult>)) => fakeCallTool<ErpNextCallOptions>(result);
 
   it('falls back to the JSON text block when there is no structuredContent', async () => {
     const { callTool } = fake({ content: [text(JSON.stringify({ customer: { name: 'Acme', customer_name: 'Acme' } }))] });

@@ -1,12 +1,14 @@
 /**
  * ErpNextPort over an ERPNext MCP server: each port method is one `tools/call`. The MCP session is the caller's
- * (`callTool` is a plain function), so this adapter depends on no MCP client library and fakes trivially.
+ * (`callTool` is a plain function), so this adapter depends on no MCP client (only on libs/mcp's result readers) and
+ * fakes trivially.
  *
  * Results and failures come back exactly as ErpNextClient would give them: the same shapes, and IntegrationErrors
  * with the same classes and operation labels, so the resilience pipeline and settlement policy cannot tell the
  * two transports apart.
  */
-import { classifyHttpStatus, ErrorClasses, IntegrationError, type ErrorClass } from '@junction/resilience';
+import { callFailureError, isRecord, malformedToolResult, PROVIDER_MCP_MAX_MESSAGE, structuredOutput, toolResultError, withoutUndefined, type ProviderMcpFrame } from '@junction/mcp';
+import { IntegrationError, type ErrorClass } from '@junction/resilience';
 import type { ErpNextCallOptions } from '../erpnext.client';
 import { PROVIDER } from '../erpnext.errors';
 import { normalizeReport } from '../erpnext.report';
@@ -19,9 +21,9 @@ import type {
   SalesOrderStatusUpdate,
 } from '../erpnext.types';
 import { ERPNEXT_MCP_TOOLS, type ErpNextMcpInput, type ErpNextMcpToolMap, type ErpNextPort, type ErpNextPortMethod, type McpToolResult } from './erpnext-mcp.tools';
-import { classifyCallFailure, classifyToolErrorText } from './erpnext-mcp.errors';
+import { ERPNEXT_TOOL_ERROR_TEXT_RULES } from './erpnext-mcp.errors';
 
-const MAX_MESSAGE = 500;
+const FRAME: ProviderMcpFrame = { provider: PROVIDER, label: 'ERPNext' };
 
 /** One `tools/call` on the caller's MCP session; `options` carries the attempt's timeout and abort signal. */
 export type McpCallTool = (name: string, args: Record<string, unknown>, options: ErpNextCallOptions) => Promise<McpToolResult>;
@@ -136,53 +138,16 @@ export class ErpNextMcpClient implements ErpNextPort {
     try {
       result = await this.callTool(tool, args, options);
     } catch (error) {
-      if (error instanceof IntegrationError) {
-        // Ours (the caller's pipeline: circuit open, cancelled) as it is; an MCP client library's reframed below.
-        if (error.provider === PROVIDER) throw error;
-        throw fromMcpLayer(error, tool, operation);
-      }
-      const { errorClass, detail } = classifyCallFailure(error);
-      throw new IntegrationError(errorClass, `ERPNext ${operation} failed (MCP ${tool}, ${errorClass}): ${detail}`.slice(0, MAX_MESSAGE), {
-        provider: PROVIDER,
-        operation,
-        cause: error,
-      });
+      // An MCP client library's own classification is reframed below; ours (circuit open, cancelled) passes through.
+      if (error instanceof IntegrationError && error.provider !== PROVIDER) throw fromMcpLayer(error, tool, operation);
+      throw callFailureError(error, { ...FRAME, tool, operation });
     }
-    if (!result || typeof result !== 'object') throw malformed(operation);
-    if (result.isError === true) throw toolError(result, tool, operation);
-    const out = structured(result);
-    if (!out) throw malformed(operation);
+    if (!isRecord(result)) throw malformed(operation);
+    if (result.isError === true) throw toolResultError(result, { ...FRAME, tool, operation }, ERPNEXT_TOOL_ERROR_TEXT_RULES);
+    const out = structuredOutput(result);
+    if (!isRecord(out)) throw malformed(operation);
     return out;
   }
-}
-
-/** `structuredContent`, else the first text block parsed as JSON (servers without structured output). */
-function structured(result: McpToolResult): Record<string, unknown> | undefined {
-  if (isRecord(result.structuredContent)) return result.structuredContent;
-  const text = firstText(result);
-  if (text === undefined) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return isRecord(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function toolError(result: McpToolResult, tool: string, operation: string): IntegrationError {
-  const meta = isRecord(result._meta) ? result._meta : {};
-  const status = typeof meta.httpStatus === 'number' ? meta.httpStatus : undefined;
-  const text = firstText(result)?.trim() || 'no message';
-  const errorClass: ErrorClass =
-    typeof meta.errorClass === 'string' && meta.errorClass in ErrorClasses
-      ? (meta.errorClass as ErrorClass)
-      : status !== undefined
-        ? classifyHttpStatus(status)
-        : classifyToolErrorText(text);
-  const retryAfterMs = typeof meta.retryAfterMs === 'number' && meta.retryAfterMs >= 0 ? meta.retryAfterMs : undefined;
-  // Our server's messages already read "ERPNext <operation> failed (…): …"; anyone else's get that frame.
-  const message = text.startsWith('ERPNext ') ? text : `ERPNext ${operation} failed (MCP ${tool}${status ? ` ${status}` : ''}): ${text}`;
-  return new IntegrationError(errorClass, message.slice(0, MAX_MESSAGE), { provider: PROVIDER, operation, status, retryAfterMs });
 }
 
 /**
@@ -194,7 +159,7 @@ function toolError(result: McpToolResult, tool: string, operation: string): Inte
  */
 function fromMcpLayer(error: IntegrationError, tool: string, operation: string): IntegrationError {
   const errorClass: ErrorClass = error.errorClass === 'not_found' ? 'client' : error.errorClass;
-  return new IntegrationError(errorClass, `ERPNext ${operation} failed (MCP ${tool}, ${error.code}): ${error.message}`.slice(0, MAX_MESSAGE), {
+  return new IntegrationError(errorClass, `ERPNext ${operation} failed (MCP ${tool}, ${error.code}): ${error.message}`.slice(0, PROVIDER_MCP_MAX_MESSAGE), {
     provider: PROVIDER,
     operation,
     status: error.status,
@@ -208,23 +173,7 @@ function customerRef(value: unknown, operation: string, fallbackName?: string): 
   return { name: value.name, customer_name: String(value.customer_name ?? fallbackName ?? value.name) };
 }
 
-/**
- * The taxonomy has no `protocol` class; a result that breaks the tool contract is `client` (permanent), as
- * ErpNextClient classifies a 2xx body it cannot read: retrying will not change what the server sends.
- */
+/** A result that breaks the tool contract (permanent), as ErpNextClient classifies a 2xx body it cannot read. */
 function malformed(operation: string): IntegrationError {
-  return new IntegrationError('client', `ERPNext ${operation} returned an unexpected MCP tool result`, { provider: PROVIDER, operation });
-}
-
-function firstText(result: McpToolResult): string | undefined {
-  const block = Array.isArray(result.content) ? result.content.find((c) => isRecord(c) && c.type === 'text' && typeof c.text === 'string') : undefined;
-  return block ? String((block as { text: string }).text) : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function withoutUndefined<T extends Record<string, unknown>>(value: T): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+  return malformedToolResult(FRAME, operation);
 }

@@ -1,12 +1,12 @@
 /**
- * Classification of what an MCP server says (or fails to say) into the IntegrationError taxonomy, for servers
- * that do not send `_meta.errorClass` / `_meta.httpStatus` with their error results, and for calls that never
- * got a result at all.
+ * How ErpNextMcpClient reads an error result's text when the server sent no `_meta.errorClass` / `_meta.httpStatus`
+ * (the rest of the classification is libs/mcp's, shared with LinkedIn's and Reddit's adapters). ERPNext's own table:
+ * Frappe says "mandatory" for a missing field, and its auth failures name an API key, not an access token.
  */
-import { classifyHttpStatus, classifyTransportFailure, type ErrorClass } from '@junction/resilience';
+import type { ToolErrorTextRules } from '@junction/mcp';
 
 /** First match wins; order matters ("Tool x not found" is our misconfiguration, not a missing document). */
-const TEXT_RULES: ReadonlyArray<[RegExp, ErrorClass]> = [
+export const ERPNEXT_TOOL_ERROR_TEXT_RULES: ToolErrorTextRules = [
   [/\btool \S+ (?:not found|disabled)\b/i, 'client'],
   [/input validation error|invalid arguments/i, 'validation'],
   [/output validation error/i, 'client'],
@@ -18,38 +18,3 @@ const TEXT_RULES: ReadonlyArray<[RegExp, ErrorClass]> = [
   [/forbidden|permission|not permitted/i, 'forbidden'],
   [/validation|mandatory|invalid|cannot|can't|not allowed/i, 'validation'],
 ];
-
-/** An error result's text → class; `client` (permanent) when nothing matches: never retry what we cannot read. */
-export function classifyToolErrorText(text: string): ErrorClass {
-  return TEXT_RULES.find(([pattern]) => pattern.test(text))?.[1] ?? 'client';
-}
-
-/** JSON-RPC / MCP SDK error codes (ErrorCode in @modelcontextprotocol/sdk/types). */
-const JSON_RPC: Record<number, ErrorClass> = {
-  [-32001]: 'timeout', // RequestTimeout: no response within the request's timeout
-  [-32000]: 'network', // ConnectionClosed
-  [-32700]: 'client', // ParseError
-  [-32600]: 'client', // InvalidRequest
-  [-32601]: 'client', // MethodNotFound: the server has no tools capability
-  [-32602]: 'client', // InvalidParams: unknown tool, or a result that breaks the declared output schema
-  [-32603]: 'server', // InternalError
-};
-
-/**
- * `callTool` threw instead of answering a result. McpError carries a JSON-RPC code; StreamableHTTPError the HTTP
- * status; anything else is a transport failure. A 404 from the HTTP transport means the session is gone: the
- * caller re-initializes, so it is retryable (`network`), not a missing document.
- */
-export function classifyCallFailure(error: unknown): { errorClass: ErrorClass; detail: string } {
-  const e = (error ?? {}) as { name?: unknown; code?: unknown; message?: unknown };
-  const detail = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
-  if (e.name === 'UnauthorizedError') return { errorClass: 'auth', detail };
-  if (typeof e.code === 'number') {
-    if (e.code in JSON_RPC) return { errorClass: JSON_RPC[e.code]!, detail };
-    if (e.code === 404) return { errorClass: 'network', detail };
-    if (e.code >= 400 && e.code < 600) return { errorClass: classifyHttpStatus(e.code), detail };
-    if (e.code < 0) return { errorClass: 'server', detail };
-  }
-  const transport = classifyTransportFailure(error, 0);
-  return transport.errorClass === 'timeout' ? { errorClass: 'timeout', detail: 'no response in time' } : transport;
-}

@@ -1,28 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { builtEntry, connectStdioEntry, postJsonRpc, startMcpHttpEntry, type AppProcess } from '@junction/testing';
 
 /** The compiled entry, started as an operator would (`npm run build` puts it there). */
-const ENTRY = join(process.cwd(), 'dist/libs/connectors/erpnext/src/mcp/erpnext-mcp.main.js');
-const built = existsSync(ENTRY);
-if (!built) {
-  if (process.env.CI === 'true') throw new Error(`${ENTRY} is missing: in CI the ERPNext MCP entry tests must run. Run \`npm run build\` first.`);
-  console.warn(`\n!!! ${ENTRY} is missing: the ERPNext MCP entry tests are SKIPPED. Run \`npm run build\` first.\n`);
-}
-const describeIfBuilt = built ? describe : describe.skip;
-// Only what the entry needs: no ERPNEXT_* from the developer's shell, so it always starts its own sandbox.
-const baseEnv = { PATH: process.env.PATH ?? '' };
+const { entry: ENTRY, describeIfBuilt } = builtEntry('dist/libs/connectors/erpnext/src/mcp/erpnext-mcp.main.js', 'ERPNext MCP entry');
 
 describeIfBuilt('erpnext-mcp.main (compiled entry)', () => {
   it('stdio: the SDK client spawns it, lists tools and creates a customer in the built-in sandbox', async () => {
-    const transport = new StdioClientTransport({ command: process.execPath, args: [ENTRY, 'stdio'], env: baseEnv, stderr: 'pipe' });
-    let stderr = '';
-    transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const client = new Client({ name: 'junction-test', version: '0.0.0' });
-    await client.connect(transport);
+    const { client, stderr } = await connectStdioEntry(ENTRY);
     try {
       expect(client.getServerVersion()).toMatchObject({ name: 'erpnext-mcp' });
       const { tools } = await client.listTools();
@@ -31,38 +16,22 @@ describeIfBuilt('erpnext-mcp.main (compiled entry)', () => {
       expect(created.structuredContent).toEqual({ customer: { name: 'Stdio Ltd', customer_name: 'Stdio Ltd' } });
       const found = await client.callTool({ name: 'find_customer', arguments: { customer_name: 'Stdio Ltd' } });
       expect(found.structuredContent).toEqual({ customer: { name: 'Stdio Ltd', customer_name: 'Stdio Ltd' } });
-      expect(stderr).toMatch(/wrapping the ERPNext REST sandbox at http:\/\/127\.0\.0\.1:\d+/);
+      expect(stderr()).toMatch(/wrapping the ERPNext REST sandbox at http:\/\/127\.0\.0\.1:\d+/);
     } finally {
       await client.close();
     }
   });
 
   describe('http', () => {
-    let child: ChildProcess;
+    let server: AppProcess;
     let url: string;
 
     beforeAll(async () => {
-      child = spawn(process.execPath, [ENTRY, 'http'], { env: { ...baseEnv, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-      const port = await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('the http entry did not start')), 15_000);
-        let seen = '';
-        child.stderr!.on('data', (chunk: Buffer) => {
-          seen += chunk.toString();
-          const m = /ERPNext MCP sandbox listening on port (\d+)/.exec(seen);
-          if (m) {
-            clearTimeout(timer);
-            resolve(Number(m[1]));
-          }
-        });
-        child.once('exit', (code) => reject(new Error(`the http entry exited ${code}: ${seen}`)));
-      });
-      url = `http://127.0.0.1:${port}/mcp`;
+      server = await startMcpHttpEntry(ENTRY, 'ERPNext MCP sandbox');
+      url = server.url;
     });
     afterAll(async () => {
-      if (!child || child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      await server?.stop();
     });
 
     it('serves a stateful session; DELETE ends it, and its id then gets 404 with a JSON-RPC error', async () => {
@@ -76,11 +45,7 @@ describeIfBuilt('erpnext-mcp.main (compiled entry)', () => {
 
       await transport.terminateSession();
       await client.close();
-      const stale = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
-      });
+      const stale = await postJsonRpc(url, { jsonrpc: '2.0', id: 1, method: 'tools/list' }, { 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' });
       expect(stale.status).toBe(404);
       expect(await stale.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' }, id: null });
     });
@@ -100,11 +65,7 @@ describeIfBuilt('erpnext-mcp.main (compiled entry)', () => {
     });
 
     it('answers 400 to a request without a session that is not initialize, and 404 off /mcp', async () => {
-      const noSession = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
-      });
+      const noSession = await postJsonRpc(url, { jsonrpc: '2.0', id: 1, method: 'tools/list' });
       expect(noSession.status).toBe(400);
       expect(await noSession.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 } });
       expect((await fetch(url.replace('/mcp', '/other'))).status).toBe(404);

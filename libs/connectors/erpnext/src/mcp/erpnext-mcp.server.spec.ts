@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { connectInMemory } from '@junction/testing';
 import { ErpNextClient } from '../erpnext.client';
 import { ErpNextSandbox } from '../sandbox/erpnext.sandbox';
 import { createErpNextMcpServer } from './erpnext-mcp.server';
@@ -16,10 +16,7 @@ describe('ERPNext MCP server (SDK client, in-memory transport, REST sandbox)', (
   beforeAll(async () => {
     const { url } = await sandbox.start(0);
     rest = new ErpNextClient({ baseUrl: url, apiKey: 'sandbox-key', apiSecret: 'sandbox-secret-value', timeoutMs: 2_000 });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await createErpNextMcpServer(rest).connect(serverSide);
-    mcp = new Client({ name: 'junction-test', version: '0.0.0' });
-    await mcp.connect(clientSide);
+    mcp = await connectInMemory(createErpNextMcpServer(rest));
   });
   afterAll(async () => {
     await mcp.close();
@@ -88,10 +85,7 @@ describe('ERPNext MCP server (SDK client, in-memory transport, REST sandbox)', (
     });
     await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
     const leaky = new ErpNextClient({ baseUrl: `http://127.0.0.1:${(echo.address() as AddressInfo).port}`, apiKey: 'echo-key', apiSecret: 'echo-secret-value' });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await createErpNextMcpServer(leaky).connect(serverSide);
-    const other = new Client({ name: 'junction-test', version: '0.0.0' });
-    await other.connect(clientSide);
+    const other = await connectInMemory(createErpNextMcpServer(leaky));
     try {
       const result = await other.callTool({ name: 'get_logged_user', arguments: {} });
       expect(result).toMatchObject({ isError: true, _meta: { httpStatus: 401, errorClass: 'auth' } });

@@ -6,6 +6,7 @@
  * connection (`tools`) rather than changing this map.
  */
 import { z } from 'zod';
+import type { ProviderMcpErrorMeta } from '@junction/mcp';
 import type { ErpNextCallOptions } from '../erpnext.client';
 import {
   CUSTOMER_TYPES,
@@ -58,20 +59,11 @@ export type ErpNextMcpToolMap = Record<ErpNextPortMethod, string>;
 export const ERPNEXT_MCP_SERVER_TOOLS = { ...ERPNEXT_MCP_TOOLS, getStockBalance: 'get_stock_balance' } as const;
 export type ErpNextMcpServerToolMap = Record<keyof typeof ERPNEXT_MCP_SERVER_TOOLS, string>;
 
-/** A `tools/call` result as the adapter reads it (structurally the SDK's CallToolResult, without depending on it). */
-export interface McpToolResult {
-  content: unknown[];
-  structuredContent?: Record<string, unknown>;
-  isError?: boolean;
-  _meta?: Record<string, unknown>;
-}
+/** A `tools/call` result as the adapter reads it (libs/mcp's, shared by the provider adapters). */
+export type { McpToolResult } from '@junction/mcp';
 
 /** `_meta` of an error result: how the server classified the failure, so the adapter need not guess from text. */
-export interface ErpNextMcpErrorMeta {
-  httpStatus?: number;
-  errorClass: string;
-  retryAfterMs?: number;
-}
+export type ErpNextMcpErrorMeta = ProviderMcpErrorMeta;
 
 const doctype = z.string().min(1).describe('DocType, e.g. "Sales Order"');
 const docName = z.string().min(1).describe('Document name (primary key)');

@@ -1,32 +1,17 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { IntegrationError } from '@junction/resilience';
+import { connectInMemory, fakeCallTool, integrationFailure as failure, sdkCallTool, textBlock as text } from '@junction/testing';
 import { LinkedInClient } from '../linkedin.client';
 import { LinkedInVersionSunsetError } from '../linkedin.errors';
 import type { LinkedInPort } from '../linkedin.port';
 import type { LinkedInCallOptions } from '../linkedin.types';
 import { LinkedInSandbox } from '../sandbox/linkedin.sandbox';
-import { LinkedInMcpClient, type LinkedInMcpCallTool } from './linkedin-mcp.client';
+import { LinkedInMcpClient } from './linkedin-mcp.client';
 import { createLinkedInMcpServer } from './linkedin-mcp.server';
 import type { McpToolResult } from './linkedin-mcp.tools';
 
 const VERSION = '202501';
-
-async function failure(promise: Promise<unknown>): Promise<IntegrationError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(IntegrationError);
-    return error as IntegrationError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-/** The SDK client's callTool as the adapter's function (what linkedin-worker wires per connection, through McpClient). */
-function sdkCallTool(client: Client): LinkedInMcpCallTool {
-  return async (name, args, options) => (await client.callTool({ name, arguments: args }, undefined, { signal: options.signal, timeout: options.headersTimeout })) as McpToolResult;
-}
 
 describe('LinkedInMcpClient against the LinkedIn MCP server (same results and errors as LinkedInClient)', () => {
   const clock = new Date('2025-01-15T18:30:00.000Z');
@@ -37,10 +22,7 @@ describe('LinkedInMcpClient against the LinkedIn MCP server (same results and er
   let viaMcp: LinkedInMcpClient;
 
   async function overMcp(port: LinkedInPort): Promise<LinkedInMcpClient> {
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await createLinkedInMcpServer(port).connect(serverSide);
-    const sdk = new Client({ name: 'junction-test', version: '0.0.0' });
-    await sdk.connect(clientSide);
+    const sdk = await connectInMemory(createLinkedInMcpServer(port));
     sessions.push(sdk);
     return new LinkedInMcpClient({ callTool: sdkCallTool(sdk) });
   }
@@ -129,15 +111,7 @@ describe('LinkedInMcpClient against the LinkedIn MCP server (same results and er
 });
 
 describe('LinkedInMcpClient reading results (fake callTool)', () => {
-  const text = (value: string) => ({ type: 'text', text: value });
-  const fake = (result: McpToolResult | (() => Promise<McpToolResult>)) => {
-    const calls: Array<{ name: string; args: Record<string, unknown>; options: LinkedInCallOptions }> = [];
-    const callTool: LinkedInMcpCallTool = (name, args, options) => {
-      calls.push({ name, args, options });
-      return typeof result === 'function' ? result() : Promise.resolve(result);
-    };
-    return { calls, callTool };
-  };
+  const fake = (result: McpToolResult | (() => Promise<McpToolResult>)) => fakeCallTool<LinkedInCallOptions>(result);
 
   it('sends flat snake_case arguments to the mapped (or overridden) tool, with the call options', async () => {
     const { calls, callTool } = fake({ content: [], structuredContent: { urn: 'urn:li:share:1' } });

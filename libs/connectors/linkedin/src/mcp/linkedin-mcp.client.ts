@@ -1,14 +1,15 @@
 /**
  * LinkedInPort over a LinkedIn MCP server: each port method is one `tools/call`. The MCP session is the caller's
  * (`callTool` is a plain function: linkedin-worker passes a pooled McpClient's `callToolResult`), so this adapter
- * depends on no MCP client library and fakes trivially.
+ * depends on no MCP client (only on libs/mcp's result readers) and fakes trivially.
  *
  * Results and failures come back exactly as LinkedInClient gives them: the same shapes, and IntegrationErrors with
  * the same classes, statuses and operation labels (a sunset LinkedIn-Version is a LinkedInVersionSunsetError again),
  * so the resilience pipeline and the settlement policy cannot tell the two transports apart.
  */
 import { z } from 'zod';
-import { classifyHttpStatus, ErrorClasses, IntegrationError, type ErrorClass } from '@junction/resilience';
+import { callFailureError, isRecord, malformedToolResult, structuredOutput, toolResultError, withoutUndefined, type McpToolResult, type ProviderMcpCall, type ProviderMcpFrame } from '@junction/mcp';
+import type { IntegrationError } from '@junction/resilience';
 import { LinkedInVersionSunsetError, PROVIDER } from '../linkedin.errors';
 import type { LinkedInPort } from '../linkedin.port';
 import type {
@@ -22,17 +23,9 @@ import type {
   LinkedInShareStatisticsResult,
   LinkedInTimeframe,
 } from '../linkedin.types';
-import { classifyCallFailure, classifyToolErrorText } from './linkedin-mcp.errors';
-import {
-  LINKEDIN_MCP_OUTPUTS as OUT,
-  LINKEDIN_MCP_TOOLS,
-  type LinkedInMcpInput,
-  type LinkedInMcpTool,
-  type LinkedInMcpToolMap,
-  type McpToolResult,
-} from './linkedin-mcp.tools';
+import { LINKEDIN_MCP_OUTPUTS as OUT, LINKEDIN_MCP_TOOLS, type LinkedInMcpInput, type LinkedInMcpTool, type LinkedInMcpToolMap } from './linkedin-mcp.tools';
 
-const MAX_MESSAGE = 500;
+const FRAME: ProviderMcpFrame = { provider: PROVIDER, label: 'LinkedIn' };
 
 /** One `tools/call` on the caller's MCP session; `options` carries the attempt's timeout and abort signal. */
 export type LinkedInMcpCallTool = (name: string, args: Record<string, unknown>, options: LinkedInCallOptions) => Promise<McpToolResult>;
@@ -101,74 +94,25 @@ export class LinkedInMcpClient implements LinkedInPort {
   /** One tool call → its structured output, shape-checked; every failure (thrown or in-band) leaves as an IntegrationError. */
   private async call<K extends LinkedInMcpTool>(method: K, operation: string, args: Record<string, unknown>, options: LinkedInCallOptions): Promise<Output<K>> {
     const tool = this.tools[method];
+    const call: ProviderMcpCall = { ...FRAME, tool, operation };
     let result: McpToolResult;
     try {
       result = await this.callTool(tool, args, options);
     } catch (error) {
-      if (error instanceof IntegrationError && error.provider === PROVIDER) throw error;
-      const { errorClass, detail, status, retryAfterMs } = classifyCallFailure(error);
-      throw new IntegrationError(errorClass, `LinkedIn ${operation} failed (MCP ${tool}, ${errorClass}): ${detail}`.slice(0, MAX_MESSAGE), {
-        provider: PROVIDER,
-        operation,
-        status,
-        retryAfterMs,
-        cause: error,
-      });
+      throw callFailureError(error, call);
     }
-    if (!isRecord(result)) throw malformed(operation);
-    if (result.isError === true) throw toolError(result, tool, operation);
-    const parsed = OUTPUTS[method].safeParse(structured(result));
-    if (!parsed.success) throw malformed(operation);
+    if (!isRecord(result)) throw malformedToolResult(FRAME, operation);
+    if (result.isError === true) throw toolError(result, call);
+    const parsed = OUTPUTS[method].safeParse(structuredOutput(result));
+    if (!parsed.success) throw malformedToolResult(FRAME, operation);
     return parsed.data as Output<K>;
   }
 }
 
-/** `structuredContent`, else the first text block parsed as JSON (servers without structured output). */
-function structured(result: McpToolResult): unknown {
-  if (isRecord(result.structuredContent)) return result.structuredContent;
-  const text = firstText(result);
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function toolError(result: McpToolResult, tool: string, operation: string): IntegrationError {
-  const meta = isRecord(result._meta) ? result._meta : {};
-  const status = typeof meta.httpStatus === 'number' ? meta.httpStatus : undefined;
-  const text = firstText(result)?.trim() || 'no message';
-  // Our server's messages already read "LinkedIn <operation> failed (…): …"; anyone else's get that frame.
-  const message = (text.startsWith('LinkedIn ') ? text : `LinkedIn ${operation} failed (MCP ${tool}${status ? ` ${status}` : ''}): ${text}`).slice(0, MAX_MESSAGE);
-  if (status === 426) return new LinkedInVersionSunsetError(typeof meta.linkedinVersion === 'string' ? meta.linkedinVersion : 'unknown', operation, message);
-  const errorClass: ErrorClass =
-    typeof meta.errorClass === 'string' && meta.errorClass in ErrorClasses
-      ? (meta.errorClass as ErrorClass)
-      : status !== undefined
-        ? classifyHttpStatus(status)
-        : classifyToolErrorText(text);
-  const retryAfterMs = typeof meta.retryAfterMs === 'number' && meta.retryAfterMs >= 0 ? meta.retryAfterMs : undefined;
-  return new IntegrationError(errorClass, message, { provider: PROVIDER, operation, status, retryAfterMs });
-}
-
-/**
- * A result that breaks the tool contract is `client` (permanent), as LinkedInClient classifies a 2xx body it cannot
- * read: retrying will not change what the server sends.
- */
-function malformed(operation: string): IntegrationError {
-  return new IntegrationError('client', `LinkedIn ${operation} returned an unexpected MCP tool result`, { provider: PROVIDER, operation });
-}
-
-function firstText(result: McpToolResult): string | undefined {
-  const block = Array.isArray(result.content) ? result.content.find((c) => isRecord(c) && c.type === 'text' && typeof c.text === 'string') : undefined;
-  return block ? String((block as { text: string }).text) : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function withoutUndefined<T extends Record<string, unknown>>(value: T): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+/** A sunset LinkedIn-Version (426) is LinkedInVersionSunsetError, as LinkedInClient throws it. */
+function toolError(result: McpToolResult, call: ProviderMcpCall): IntegrationError {
+  const error = toolResultError(result, call);
+  if (error.status !== 426) return error;
+  const version = isRecord(result._meta) && typeof result._meta.linkedinVersion === 'string' ? result._meta.linkedinVersion : 'unknown';
+  return new LinkedInVersionSunsetError(version, call.operation, error.message);
 }

@@ -1,43 +1,22 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { builtEntry, connectStdioEntry, INITIALIZE_REQUEST, postJsonRpc, runEntryToExit, startMcpHttpEntry, type AppProcess } from '@junction/testing';
 import { LinkedInSandbox } from '../sandbox/linkedin.sandbox';
 
 /** The compiled entry, started as an operator would (`npm run build` puts it there). */
-const ENTRY = join(process.cwd(), 'dist/libs/connectors/linkedin/src/mcp/linkedin-mcp.main.js');
-const built = existsSync(ENTRY);
-if (!built) {
-  if (process.env.CI === 'true') throw new Error(`${ENTRY} is missing: in CI the LinkedIn MCP entry tests must run. Run \`npm run build\` first.`);
-  console.warn(`\n!!! ${ENTRY} is missing: the LinkedIn MCP entry tests are SKIPPED. Run \`npm run build\` first.\n`);
-}
-const describeIfBuilt = built ? describe : describe.skip;
-// Only what the entry needs: no LINKEDIN_* from the developer's shell.
-const baseEnv = { PATH: process.env.PATH ?? '' };
+const { entry: ENTRY, describeIfBuilt } = builtEntry('dist/libs/connectors/linkedin/src/mcp/linkedin-mcp.main.js', 'LinkedIn MCP entry');
 const AUTH = 'mcp-bearer-token-for-tests-0001';
-
-function exitOf(child: ChildProcess): Promise<{ code: number | null; stderr: string }> {
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stderr })));
-}
 
 describeIfBuilt('linkedin-mcp.main (compiled entry)', () => {
   it('stdio without a token: wraps its own sandbox, lists the spec tools and verifies the sandbox organization', async () => {
-    const transport = new StdioClientTransport({ command: process.execPath, args: [ENTRY, 'stdio'], env: baseEnv, stderr: 'pipe' });
-    let stderr = '';
-    transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const client = new Client({ name: 'junction-test', version: '0.0.0' });
-    await client.connect(transport);
+    const { client, stderr } = await connectStdioEntry(ENTRY);
     try {
       expect(client.getServerVersion()).toMatchObject({ name: 'linkedin-mcp' });
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(['verify_organization', 'post_company_update', 'get_post_analytics']));
       const verified = await client.callTool({ name: 'verify_organization', arguments: { organization_id: 1001 } });
       expect(verified.structuredContent).toMatchObject({ verified: true });
-      expect(stderr).toMatch(/NO LINKEDIN_ACCESS_TOKEN: wrapping the LinkedIn SANDBOX at http:\/\/127\.0\.0\.1:\d+/);
+      expect(stderr()).toMatch(/NO LINKEDIN_ACCESS_TOKEN: wrapping the LinkedIn SANDBOX at http:\/\/127\.0\.0\.1:\d+/);
     } finally {
       await client.close();
     }
@@ -47,9 +26,7 @@ describeIfBuilt('linkedin-mcp.main (compiled entry)', () => {
     const sandbox = new LinkedInSandbox();
     await sandbox.start();
     const token = sandbox.issueTokens().access_token;
-    const env = { ...baseEnv, LINKEDIN_ACCESS_TOKEN: token, LINKEDIN_API_URL: sandbox.url, LINKEDIN_VERSION: sandbox.latestVersion };
-    const client = new Client({ name: 'junction-test', version: '0.0.0' });
-    await client.connect(new StdioClientTransport({ command: process.execPath, args: [ENTRY, 'stdio'], env, stderr: 'ignore' }));
+    const { client } = await connectStdioEntry(ENTRY, { LINKEDIN_ACCESS_TOKEN: token, LINKEDIN_API_URL: sandbox.url, LINKEDIN_VERSION: sandbox.latestVersion });
     try {
       const posted = await client.callTool({ name: 'post_company_update', arguments: { author: 'urn:li:organization:1001', commentary: 'From the stdio server' } });
       expect(sandbox.posts()).toEqual([expect.objectContaining({ id: (posted.structuredContent as { urn: string }).urn, commentary: 'From the stdio server' })]);
@@ -61,47 +38,25 @@ describeIfBuilt('linkedin-mcp.main (compiled entry)', () => {
   });
 
   it('refuses to serve a real token over HTTP beyond loopback without MCP_AUTH_TOKEN', async () => {
-    const child = spawn(process.execPath, [ENTRY, 'http'], { env: { ...baseEnv, LINKEDIN_ACCESS_TOKEN: 'AQV-some-member-token', HOST: '0.0.0.0' }, stdio: ['ignore', 'ignore', 'pipe'] });
-    const { code, stderr } = await exitOf(child);
+    const { code, stderr } = await runEntryToExit(ENTRY, ['http'], { LINKEDIN_ACCESS_TOKEN: 'AQV-some-member-token', HOST: '0.0.0.0' });
     expect(code).toBe(2);
     expect(stderr).toMatch(/without MCP_AUTH_TOKEN/);
     expect(stderr).not.toContain('AQV-some-member-token');
   });
 
   describe('http with MCP_AUTH_TOKEN', () => {
-    let child: ChildProcess;
+    let server: AppProcess;
     let url: string;
 
     beforeAll(async () => {
-      child = spawn(process.execPath, [ENTRY, 'http'], { env: { ...baseEnv, PORT: '0', MCP_AUTH_TOKEN: AUTH }, stdio: ['ignore', 'pipe', 'pipe'] });
-      const port = await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('the http entry did not start')), 15_000);
-        let seen = '';
-        child.stderr!.on('data', (chunk: Buffer) => {
-          seen += chunk.toString();
-          const m = /LinkedIn MCP server listening on port (\d+)/.exec(seen);
-          if (m) {
-            clearTimeout(timer);
-            resolve(Number(m[1]));
-          }
-        });
-        child.once('exit', (code) => reject(new Error(`the http entry exited ${code}: ${seen}`)));
-      });
-      url = `http://127.0.0.1:${port}/mcp`;
+      server = await startMcpHttpEntry(ENTRY, 'LinkedIn MCP server', { MCP_AUTH_TOKEN: AUTH });
+      url = server.url;
     });
     afterAll(async () => {
-      if (!child || child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      await server?.stop();
     });
 
-    const initialize = (authorization?: string) =>
-      fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...(authorization ? { authorization } : {}) },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '0' } } }),
-      });
+    const initialize = (authorization?: string) => postJsonRpc(url, INITIALIZE_REQUEST, authorization ? { authorization } : {});
 
     it('answers 401 without the bearer token or with a wrong one', async () => {
       for (const authorization of [undefined, 'Bearer wrong-token', `Basic ${AUTH}`]) {
@@ -123,11 +78,7 @@ describeIfBuilt('linkedin-mcp.main (compiled entry)', () => {
       const sessionId = transport.sessionId!;
       await transport.terminateSession();
       await client.close();
-      const stale = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${AUTH}`, 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
-      });
+      const stale = await postJsonRpc(url, { jsonrpc: '2.0', id: 2, method: 'tools/list' }, { authorization: `Bearer ${AUTH}`, 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' });
       expect(stale.status).toBe(404);
     });
   });

@@ -1,5 +1,5 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { connectInMemory } from '@junction/testing';
 import { LinkedInClient } from '../linkedin.client';
 import { LinkedInSandbox } from '../sandbox/linkedin.sandbox';
 import { createLinkedInMcpServer } from './linkedin-mcp.server';
@@ -14,13 +14,7 @@ describe('LinkedIn MCP server (SDK client, in-memory transport, LinkedIn sandbox
   let token = '';
   let mcp: Client;
 
-  const connect = async (client: LinkedInClient): Promise<Client> => {
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await createLinkedInMcpServer(client).connect(serverSide);
-    const sdk = new Client({ name: 'junction-test', version: '0.0.0' });
-    await sdk.connect(clientSide);
-    return sdk;
-  };
+  const connect = (client: LinkedInClient): Promise<Client> => connectInMemory(createLinkedInMcpServer(client));
   const rest = (over: Partial<ConstructorParameters<typeof LinkedInClient>[0]> = {}) =>
     new LinkedInClient({ baseUrl: sandbox.url, version: VERSION, token: async () => token, timeoutMs: 2_000, now: () => clock, ...over });
 

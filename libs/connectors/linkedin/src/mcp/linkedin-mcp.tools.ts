@@ -9,6 +9,7 @@
  * connection (`tools`) instead.
  */
 import { z } from 'zod';
+import type { ProviderMcpErrorMeta } from '@junction/mcp';
 import type { LinkedInPort } from '../linkedin.port';
 
 /** Port method → tool name (createPost is two tools: an article share or a plain company update). */
@@ -25,19 +26,11 @@ export const LINKEDIN_MCP_TOOLS = {
 export type LinkedInMcpTool = keyof typeof LINKEDIN_MCP_TOOLS;
 export type LinkedInMcpToolMap = Record<LinkedInMcpTool, string>;
 
-/** A `tools/call` result as the adapter reads it (structurally the SDK's CallToolResult, without depending on it). */
-export interface McpToolResult {
-  content: unknown[];
-  structuredContent?: Record<string, unknown>;
-  isError?: boolean;
-  _meta?: Record<string, unknown>;
-}
+/** A `tools/call` result as the adapter reads it (libs/mcp's, shared by the provider adapters). */
+export type { McpToolResult } from '@junction/mcp';
 
 /** `_meta` of an error result: how the server classified the failure, so the adapter need not guess from text. */
-export interface LinkedInMcpErrorMeta {
-  httpStatus?: number;
-  errorClass: string;
-  retryAfterMs?: number;
+export interface LinkedInMcpErrorMeta extends ProviderMcpErrorMeta {
   /** With httpStatus 426: the LinkedIn-Version the server sent (sunset). */
   linkedinVersion?: string;
 }

@@ -1,31 +1,16 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { IntegrationError, type ProviderLimitObservation } from '@junction/resilience';
+import { connectInMemory, fakeCallTool, integrationFailure as failure, sdkCallTool, textBlock as text } from '@junction/testing';
 import { collectPages, RedditClient } from '../reddit.client';
 import type { RedditPort } from '../reddit.port';
 import type { RedditCallOptions } from '../reddit.types';
 import { RedditSandbox } from '../sandbox/reddit.sandbox';
-import { RedditMcpClient, type RedditMcpCallTool } from './reddit-mcp.client';
+import { RedditMcpClient } from './reddit-mcp.client';
 import { createRedditMcpServer } from './reddit-mcp.server';
 import type { McpToolResult } from './reddit-mcp.tools';
 
 const UA = 'linux:junction-tests:v1.0 (by /u/junction)';
-
-async function failure(promise: Promise<unknown>): Promise<IntegrationError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(IntegrationError);
-    return error as IntegrationError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-/** The SDK client's callTool as the adapter's function (what reddit-analyzer wires per connection, through McpClient). */
-function sdkCallTool(client: Client): RedditMcpCallTool {
-  return async (name, args, options) => (await client.callTool({ name, arguments: args }, undefined, { signal: options.signal, timeout: options.headersTimeout })) as McpToolResult;
-}
 
 describe('RedditMcpClient against the Reddit MCP server (same results and errors as RedditClient)', () => {
   const clock = Date.parse('2026-03-01T10:00:00Z');
@@ -38,10 +23,7 @@ describe('RedditMcpClient against the Reddit MCP server (same results and errors
     await sandbox.start();
     const serverSide = new RedditClient({ authBaseUrl: sandbox.url, apiBaseUrl: sandbox.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', userAgent: UA, timeoutMs: 2_000 });
     rest = new RedditClient({ authBaseUrl: sandbox.url, apiBaseUrl: sandbox.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', userAgent: UA, timeoutMs: 2_000 });
-    const [clientSide, serverTransport] = InMemoryTransport.createLinkedPair();
-    await createRedditMcpServer(serverSide, { rateLimit: () => serverSide.rateLimit }).connect(serverTransport);
-    sdk = new Client({ name: 'junction-test', version: '0.0.0' });
-    await sdk.connect(clientSide);
+    sdk = await connectInMemory(createRedditMcpServer(serverSide, { rateLimit: () => serverSide.rateLimit }));
     viaMcp = new RedditMcpClient({ callTool: sdkCallTool(sdk) });
   });
   afterAll(async () => {
@@ -107,15 +89,7 @@ describe('RedditMcpClient against the Reddit MCP server (same results and errors
 });
 
 describe('RedditMcpClient reading results (fake callTool)', () => {
-  const text = (value: string) => ({ type: 'text', text: value });
-  const fake = (result: McpToolResult | (() => Promise<McpToolResult>)) => {
-    const calls: Array<{ name: string; args: Record<string, unknown>; options: RedditCallOptions }> = [];
-    const callTool: RedditMcpCallTool = (name, args, options) => {
-      calls.push({ name, args, options });
-      return typeof result === 'function' ? result() : Promise.resolve(result);
-    };
-    return { calls, callTool };
-  };
+  const fake = (result: McpToolResult | (() => Promise<McpToolResult>)) => fakeCallTool<RedditCallOptions>(result);
 
   it('sends RedditClient’s defaults explicitly, snake_case, to the mapped (or overridden) tool', async () => {
     const { calls, callTool } = fake({ content: [], structuredContent: { posts: [], after: null } });

@@ -8,15 +8,14 @@
  * goes to `observeLimits`, as RedditClient reports the headers it reads.
  */
 import { z } from 'zod';
-import { classifyHttpStatus, ErrorClasses, IntegrationError, type ErrorClass } from '@junction/resilience';
+import { callFailureError, isRecord, malformedToolResult, structuredOutput, toolResultError, withoutUndefined, type McpToolResult, type ProviderMcpFrame } from '@junction/mcp';
 import type { SearchQuery, SubredditPostsQuery } from '../reddit.client';
 import { PROVIDER } from '../reddit.errors';
 import type { RedditPort } from '../reddit.port';
 import type { RedditCallOptions, RedditCommentThread, RedditPage, RedditPostData } from '../reddit.types';
-import { classifyCallFailure, classifyToolErrorText } from './reddit-mcp.errors';
-import { REDDIT_MCP_OUTPUTS as OUT, REDDIT_MCP_TOOLS, type McpToolResult, type RedditMcpToolMap } from './reddit-mcp.tools';
+import { REDDIT_MCP_OUTPUTS as OUT, REDDIT_MCP_TOOLS, type RedditMcpToolMap } from './reddit-mcp.tools';
 
-const MAX_MESSAGE = 500;
+const FRAME: ProviderMcpFrame = { provider: PROVIDER, label: 'Reddit' };
 
 /** One `tools/call` on the caller's MCP session; `options` carries the attempt's timeout, deadline and abort signal. */
 export type RedditMcpCallTool = (name: string, args: Record<string, unknown>, options: RedditCallOptions) => Promise<McpToolResult>;
@@ -81,21 +80,13 @@ export class RedditMcpClient implements RedditPort {
     try {
       result = await this.callTool(tool, args, options);
     } catch (error) {
-      if (error instanceof IntegrationError && error.provider === PROVIDER) throw error;
-      const { errorClass, detail, status, retryAfterMs } = classifyCallFailure(error);
-      throw new IntegrationError(errorClass, `Reddit ${operation} failed (MCP ${tool}, ${errorClass}): ${detail}`.slice(0, MAX_MESSAGE), {
-        provider: PROVIDER,
-        operation,
-        status,
-        retryAfterMs,
-        cause: error,
-      });
+      throw callFailureError(error, { ...FRAME, tool, operation });
     }
-    if (!isRecord(result)) throw malformed(operation);
+    if (!isRecord(result)) throw malformedToolResult(FRAME, operation);
     this.observe(result, options);
-    if (result.isError === true) throw toolError(result, tool, operation);
-    const parsed = OUTPUTS[method].safeParse(structured(result));
-    if (!parsed.success) throw malformed(operation);
+    if (result.isError === true) throw toolResultError(result, { ...FRAME, tool, operation });
+    const parsed = OUTPUTS[method].safeParse(structuredOutput(result));
+    if (!parsed.success) throw malformedToolResult(FRAME, operation);
     return parsed.data as Output<K>;
   }
 
@@ -111,48 +102,3 @@ export class RedditMcpClient implements RedditPort {
 
 /** RedditClient's page size: 25 by default, at most 100. */
 const pageSize = (limit: number | undefined): number => Math.min(100, limit ?? 25);
-
-function structured(result: McpToolResult): unknown {
-  if (isRecord(result.structuredContent)) return result.structuredContent;
-  const text = firstText(result);
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function toolError(result: McpToolResult, tool: string, operation: string): IntegrationError {
-  const meta = isRecord(result._meta) ? result._meta : {};
-  const status = typeof meta.httpStatus === 'number' ? meta.httpStatus : undefined;
-  const text = firstText(result)?.trim() || 'no message';
-  const errorClass: ErrorClass =
-    typeof meta.errorClass === 'string' && meta.errorClass in ErrorClasses
-      ? (meta.errorClass as ErrorClass)
-      : status !== undefined
-        ? classifyHttpStatus(status)
-        : classifyToolErrorText(text);
-  const retryAfterMs = typeof meta.retryAfterMs === 'number' && meta.retryAfterMs >= 0 ? meta.retryAfterMs : undefined;
-  // Our server's messages already read "Reddit <operation> failed (…): …"; anyone else's get that frame.
-  const message = text.startsWith('Reddit ') ? text : `Reddit ${operation} failed (MCP ${tool}${status ? ` ${status}` : ''}): ${text}`;
-  return new IntegrationError(errorClass, message.slice(0, MAX_MESSAGE), { provider: PROVIDER, operation, status, retryAfterMs });
-}
-
-/** A result that breaks the tool contract is `client` (permanent), as RedditClient classifies a body it cannot read. */
-function malformed(operation: string): IntegrationError {
-  return new IntegrationError('client', `Reddit ${operation} returned an unexpected MCP tool result`, { provider: PROVIDER, operation });
-}
-
-function firstText(result: McpToolResult): string | undefined {
-  const block = Array.isArray(result.content) ? result.content.find((c) => isRecord(c) && c.type === 'text' && typeof c.text === 'string') : undefined;
-  return block ? String((block as { text: string }).text) : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function withoutUndefined<T extends Record<string, unknown>>(value: T): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
-}

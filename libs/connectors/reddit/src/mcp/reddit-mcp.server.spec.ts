@@ -1,5 +1,5 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { connectInMemory } from '@junction/testing';
 import { analyzeSentiment } from '../analysis/reddit-sentiment';
 import { RedditClient } from '../reddit.client';
 import { RedditSandbox } from '../sandbox/reddit.sandbox';
@@ -17,10 +17,7 @@ describe('Reddit MCP server (SDK client, in-memory transport, Reddit sandbox)', 
   beforeAll(async () => {
     await sandbox.start();
     rest = new RedditClient({ authBaseUrl: sandbox.url, apiBaseUrl: sandbox.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret-value', userAgent: UA, timeoutMs: 2_000 });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await createRedditMcpServer(rest, { rateLimit: () => rest.rateLimit }).connect(serverSide);
-    mcp = new Client({ name: 'junction-test', version: '0.0.0' });
-    await mcp.connect(clientSide);
+    mcp = await connectInMemory(createRedditMcpServer(rest, { rateLimit: () => rest.rateLimit }));
   });
   afterAll(async () => {
     await mcp.close();
@@ -108,10 +105,7 @@ describe('Reddit MCP server (SDK client, in-memory transport, Reddit sandbox)', 
     expect((unavailable.content as { text: string }[])[0]!.text).toMatch(/^Reddit search failed \(503\)/);
 
     const wrongSecret = new RedditClient({ authBaseUrl: sandbox.url, apiBaseUrl: sandbox.url, clientId: 'sandbox-client', clientSecret: 'not-the-secret-value', userAgent: UA });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await createRedditMcpServer(wrongSecret).connect(serverSide);
-    const other = new Client({ name: 'junction-test', version: '0.0.0' });
-    await other.connect(clientSide);
+    const other = await connectInMemory(createRedditMcpServer(wrongSecret));
     try {
       const refused = await other.callTool({ name: 'get_subreddit_posts', arguments: { subreddit: 'junction' } });
       expect(refused).toMatchObject({ isError: true, _meta: { httpStatus: 401, errorClass: 'auth' } });

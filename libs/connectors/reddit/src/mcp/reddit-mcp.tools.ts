@@ -8,6 +8,7 @@
  * MCP"). Renaming a default breaks every connection relying on it.
  */
 import { z } from 'zod';
+import type { ProviderMcpErrorMeta } from '@junction/mcp';
 import type { RedditPort } from '../reddit.port';
 
 /** Port method → tool name. */
@@ -24,20 +25,11 @@ export type RedditMcpTool = keyof typeof REDDIT_MCP_SERVER_TOOLS;
 export type RedditMcpToolMap = Record<keyof RedditPort, string>;
 export type RedditMcpServerToolMap = Record<RedditMcpTool, string>;
 
-/** A `tools/call` result as the adapter reads it (structurally the SDK's CallToolResult, without depending on it). */
-export interface McpToolResult {
-  content: unknown[];
-  structuredContent?: Record<string, unknown>;
-  isError?: boolean;
-  _meta?: Record<string, unknown>;
-}
+/** A `tools/call` result as the adapter reads it (libs/mcp's, shared by the provider adapters). */
+export type { McpToolResult } from '@junction/mcp';
 
 /** `_meta` of an error result: how the server classified the failure. */
-export interface RedditMcpErrorMeta {
-  httpStatus?: number;
-  errorClass: string;
-  retryAfterMs?: number;
-}
+export type RedditMcpErrorMeta = ProviderMcpErrorMeta;
 
 /**
  * `_meta.rateLimit` of a result: X-Ratelimit-* as the server's Reddit client last saw them (the reset relative, so no

@@ -1,18 +1,37 @@
 /**
- * Streamable HTTP at `/mcp` on node:http, stateful: `initialize` (a POST without a session id) opens a session
- * with its own transport and McpServer; later requests carry `mcp-session-id`; `DELETE /mcp` ends it. An unknown
- * session id gets 404 with a JSON-RPC error, as the spec says, so clients re-initialize.
+ * Hosting of a provider MCP server (ERPNext, LinkedIn, Reddit: `libs/connectors/<p>/src/mcp`) over Streamable HTTP at
+ * `/mcp` on node:http, stateful: `initialize` (a POST without a session id) opens a session with its own transport and
+ * McpServer; later requests carry `mcp-session-id`; `DELETE /mcp` ends it. An unknown session id gets 404 with a
+ * JSON-RPC error, as the spec says, so clients re-initialize.
+ *
+ * With `auth`, every request must present the secret (401 otherwise, before any session is looked at): a provider
+ * server holds the provider's credentials, so whoever reaches it acts with them (posts as the member, spends the
+ * app's quota).
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/**
+ * What every caller must send. `bearer`: `Authorization: Bearer <token>` (what a Junction bearer connection sends);
+ * `api-key`: the key alone in `header` (X-API-Key is what a Junction api_key connection sends).
+ */
+export type ProviderMcpHttpAuth = { scheme: 'bearer'; token: string } | { scheme: 'api-key'; header: string; key: string };
 
-export interface ErpNextMcpHttpServer {
+export interface ProviderMcpHttpOptions {
+  port?: number;
+  host?: string;
+  /** Unset: anyone who reaches the port is served (LinkedIn's and Reddit's entries refuse that beyond loopback with real credentials). */
+  auth?: ProviderMcpHttpAuth;
+  /** A larger request body is refused with 413. Default 1 MiB. */
+  maxBodyBytes?: number;
+  onError?: (error: unknown) => void;
+}
+
+export interface ProviderMcpHttpServer {
   readonly port: number;
   readonly url: string;
   /** Open sessions (for tests and logs). */
@@ -35,17 +54,17 @@ class BodyError extends Error {
   }
 }
 
-function rpcError(res: ServerResponse, status: number, code: number, message: string): void {
+function rpcError(res: ServerResponse, status: number, code: number, message: string, headers: Record<string, string> = {}): void {
   if (res.headersSent) return;
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }));
+  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }));
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new BodyError(413, -32600, 'Request body too large');
+    if (size > maxBytes) throw new BodyError(413, -32600, 'Request body too large');
     chunks.push(chunk);
   }
   try {
@@ -55,13 +74,47 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** Constant time over equal lengths; a length mismatch is refused without comparing. */
+function sameSecret(given: string, expected: Buffer): boolean {
+  const bytes = Buffer.from(given, 'utf8');
+  return bytes.length === expected.length && timingSafeEqual(bytes, expected);
+}
+
+interface Gate {
+  allows(req: IncomingMessage): boolean;
+  refuse(res: ServerResponse): void;
+}
+
+function gateOf(auth: ProviderMcpHttpAuth): Gate {
+  const secret = auth.scheme === 'bearer' ? auth.token : auth.key;
+  // An empty secret would be matched by an empty header: refuse to start rather than serve everyone.
+  if (secret === '') throw new Error(`serveProviderMcpHttp: the ${auth.scheme} secret is empty`);
+  const expected = Buffer.from(secret, 'utf8');
+  if (auth.scheme === 'bearer') {
+    return {
+      allows: (req) => {
+        const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+        return m !== null && sameSecret(m[1]!, expected);
+      },
+      refuse: (res) => rpcError(res, 401, -32001, 'Unauthorized: a valid bearer token is required', { 'www-authenticate': 'Bearer' }),
+    };
+  }
+  const header = auth.header.toLowerCase();
+  return {
+    allows: (req) => {
+      const value = req.headers[header];
+      return typeof value === 'string' && sameSecret(value.trim(), expected);
+    },
+    refuse: (res) => rpcError(res, 401, -32001, `Unauthorized: a valid ${header} header is required`),
+  };
+}
+
 /** `newServer` builds one McpServer per session (an McpServer binds to a single transport). */
-export async function serveErpNextMcpHttp(
-  newServer: () => McpServer,
-  options: { port?: number; host?: string; onError?: (error: unknown) => void } = {},
-): Promise<ErpNextMcpHttpServer> {
+export async function serveProviderMcpHttp(newServer: () => McpServer, options: ProviderMcpHttpOptions = {}): Promise<ProviderMcpHttpServer> {
   const sessions = new Map<string, Session>();
   const onError = options.onError ?? (() => undefined);
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const gate = options.auth ? gateOf(options.auth) : undefined;
 
   async function open(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     const server = newServer();
@@ -79,12 +132,13 @@ export async function serveErpNextMcpHttp(
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path !== '/mcp') return rpcError(res, 404, -32601, `Not found: ${path}`);
+    if (gate && !gate.allows(req)) return gate.refuse(res);
     const header = req.headers['mcp-session-id'];
     const sessionId = Array.isArray(header) ? header[0] : header;
     const session = sessionId ? sessions.get(sessionId) : undefined;
 
     if (req.method === 'POST') {
-      const body = await readJson(req);
+      const body = await readJson(req, maxBodyBytes);
       if (session) return session.transport.handleRequest(req, res, body);
       if (sessionId) return rpcError(res, 404, -32001, 'Session not found');
       if (isInitializeRequest(body)) return open(req, res, body);
