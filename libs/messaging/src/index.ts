@@ -23,3 +23,5 @@ export * from './transports/rabbitmq/rabbitmq.transport';
 export type { RabbitMqTransportOptions } from './transports/rabbitmq/rabbitmq.options';
 export * from './transports/servicebus/servicebus.transport';
 export { emulatorConfig } from './transports/servicebus/servicebus.emulator-config';
+export * from './dead-letters/dead-letter.admin';
+export * from './dead-letters/dead-letter.selection';

@@ -12,7 +12,7 @@ export { ProcessedMessageRepository } from './processed-message/processed-messag
 export { EffectLedgerRepository } from './effect-ledger/effect-ledger.repository';
 export type { EffectLedgerEntry, EffectOutcome, NewEffectLedgerRow } from './effect-ledger/effect-ledger.repository';
 export { DeadLetterRepository } from './dead-letter/dead-letter.repository';
-export type { DeadLetterQuery, NewDeadLetterRow } from './dead-letter/dead-letter.repository';
+export type { DeadLetterFilter, DeadLetterQuery, NewDeadLetterRow } from './dead-letter/dead-letter.repository';
 export { CallRecordRepository } from './call-record/call-record.repository';
 export type { NewCallRecordRow } from './call-record/call-record.repository';
 

@@ -176,6 +176,12 @@ export interface MessageBus {
   subscribe(spec: SubscriptionSpec, handler: MessageHandler): Promise<SubscriptionHandle>;
   /** Reads (without removing) the dead-letter queue of a subscription, oldest first. */
   peekDeadLetters(topic: string, subscription: string, max: number): Promise<DeadLetteredMessage[]>;
+  /**
+   * Removes these messages (by message id, every copy) from a subscription's dead-letter queue, looking at no more
+   * than `scanMax` of its messages; the others stay, in their order. Returns how many were removed. Used after a
+   * redrive or a purge, so the broker's DLQ and the `dead_letter` mirror agree.
+   */
+  removeDeadLetters(topic: string, subscription: string, messageIds: ReadonlySet<string>, scanMax: number): Promise<number>;
   health(): BusHealth;
   /** Graceful: stops every subscription (in-flight handlers settle first), then closes connections. */
   close(): Promise<void>;

@@ -15,9 +15,24 @@ export interface NewDeadLetterRow {
   deadLetteredAt?: Date;
 }
 
-export interface DeadLetterQuery {
+/** Which rows an operator means: every field narrows; `state` open = not redriven yet. */
+export interface DeadLetterFilter {
+  topic?: string;
   subscription?: string;
+  type?: string;
+  reason?: string;
+  /** Dead-lettered at or after. */
+  since?: Date;
+  state?: 'open' | 'redriven' | 'any';
+  /** Exactly these rows (still narrowed by the other fields). */
+  ids?: readonly string[];
+  /** The stored body holds this text (a tenant's envelope marker: the mirror has no tenant column). */
+  bodyContains?: string;
+}
+
+export interface DeadLetterQuery extends DeadLetterFilter {
   limit: number;
+  offset?: number;
 }
 
 /** Mirror of dead-lettered messages, for inspection and redrive when the broker cannot list them. */
@@ -32,9 +47,56 @@ export class DeadLetterRepository {
   /** Newest first. */
   list(query: DeadLetterQuery): Promise<DeadLetter[]> {
     return this.prisma.deadLetter.findMany({
-      where: query.subscription === undefined ? {} : { subscription: query.subscription },
+      where: whereOf(query),
       orderBy: [{ deadLetteredAt: 'desc' }, { id: 'asc' }],
       take: query.limit,
+      skip: query.offset ?? 0,
     });
   }
+
+  count(filter: DeadLetterFilter): Promise<number> {
+    return this.prisma.deadLetter.count({ where: whereOf(filter) });
+  }
+
+  find(id: string): Promise<DeadLetter | null> {
+    return this.prisma.deadLetter.findUnique({ where: { id } });
+  }
+
+  /** Oldest first, so a redrive republishes in the order things failed. */
+  select(filter: DeadLetterFilter, limit: number): Promise<DeadLetter[]> {
+    return this.prisma.deadLetter.findMany({ where: whereOf(filter), orderBy: [{ deadLetteredAt: 'asc' }, { id: 'asc' }], take: limit });
+  }
+
+  /**
+   * Marks every still-open row of these messages (subscription + message id) redriven: a message dead-lettered
+   * twice has two rows, and one republish answers both. Returns the rows marked.
+   */
+  async markRedriven(keys: readonly { subscription: string; messageId: string }[], at: Date, tx: Tx = this.prisma): Promise<number> {
+    if (keys.length === 0) return 0;
+    const { count } = await tx.deadLetter.updateMany({
+      where: { redrivenAt: null, OR: keys.map((k) => ({ subscription: k.subscription, messageId: k.messageId })) },
+      data: { redrivenAt: at },
+    });
+    return count;
+  }
+
+  async delete(ids: readonly string[], tx: Tx = this.prisma): Promise<number> {
+    if (ids.length === 0) return 0;
+    const { count } = await tx.deadLetter.deleteMany({ where: { id: { in: [...ids] } } });
+    return count;
+  }
+}
+
+function whereOf(filter: DeadLetterFilter): Prisma.DeadLetterWhereInput {
+  const where: Prisma.DeadLetterWhereInput = {};
+  if (filter.topic !== undefined) where.topic = filter.topic;
+  if (filter.subscription !== undefined) where.subscription = filter.subscription;
+  if (filter.type !== undefined) where.type = filter.type;
+  if (filter.reason !== undefined) where.reason = filter.reason;
+  if (filter.since !== undefined) where.deadLetteredAt = { gte: filter.since };
+  if (filter.state === 'open') where.redrivenAt = null;
+  if (filter.state === 'redriven') where.redrivenAt = { not: null };
+  if (filter.ids !== undefined) where.id = { in: [...filter.ids] };
+  if (filter.bodyContains !== undefined) where.rawBody = { contains: filter.bodyContains };
+  return where;
 }

@@ -289,6 +289,19 @@ export class MemoryTransport implements MessageBus {
     return (this.topics.get(topic)?.get(subscription)?.deadLetters ?? []).slice(0, max);
   }
 
+  async removeDeadLetters(topic: string, subscription: string, messageIds: ReadonlySet<string>, scanMax: number): Promise<number> {
+    const dlq = this.topics.get(topic)?.get(subscription)?.deadLetters;
+    if (!dlq) return 0;
+    let removed = 0;
+    for (let i = 0, scanned = 0; i < dlq.length && scanned < scanMax; scanned++) {
+      if (messageIds.has(dlq[i]!.messageId)) {
+        dlq.splice(i, 1);
+        removed++;
+      } else i++;
+    }
+    return removed;
+  }
+
   health(): BusHealth {
     return this.closed ? { up: false, detail: 'closed' } : { up: true };
   }

@@ -109,6 +109,36 @@ export class RabbitMqTransport implements MessageBus {
     return (found?.messages ?? []).map((msg) => decodeDeadLetter(msg, topic, subscription, queue));
   }
 
+  /**
+   * Takes up to `scanMax` DLQ messages un-acked on a channel of its own, acks the ones named and returns the rest
+   * (a classic queue puts them back in their place). Concurrent peeks see fewer messages meanwhile.
+   */
+  async removeDeadLetters(topic: string, subscription: string, messageIds: ReadonlySet<string>, scanMax: number): Promise<number> {
+    if (messageIds.size === 0) return 0;
+    const live = this.requireLive();
+    try {
+      return await withChannel(live.model, async (ch) => {
+        const dlq = names.deadLetterQueue(topic, subscription);
+        const { messageCount } = await ch.checkQueue(dlq);
+        const kept: GetMessage[] = [];
+        let removed = 0;
+        for (let scanned = 0; scanned < Math.min(scanMax, messageCount); scanned++) {
+          const msg = await ch.get(dlq, { noAck: false });
+          if (msg === false) break;
+          if (messageIds.has(String(msg.properties.messageId ?? ''))) {
+            ch.ack(msg);
+            removed++;
+          } else kept.push(msg);
+        }
+        for (const msg of kept) ch.nack(msg, false, true);
+        return removed;
+      });
+    } catch (error) {
+      if ((error as { code?: number }).code === 404) return 0;
+      throw error;
+    }
+  }
+
   async peekUnrouted(topic: string, max: number): Promise<UnroutedMessages> {
     const found = await this.peekQueue(names.unroutedQueue(topic), max);
     return { count: found?.count ?? 0, messages: (found?.messages ?? []).map((msg) => decodeDelivery(msg, topic, UNROUTED_SUBSCRIPTION)) };

@@ -109,7 +109,9 @@ export class FakeReceiver implements ServiceBusReceiver {
   peekPage = Infinity;
   failComplete?: Error;
   getMessageIterator = notUsed('getMessageIterator');
-  receiveMessages = notUsed('receiveMessages');
+  /** What receiveMessages serves (peek-lock: a message stays here until completed; abandoned ones are served again). */
+  readonly receivable: ServiceBusReceivedMessage[] = [];
+  private readonly locked = new Set<ServiceBusReceivedMessage>();
   receiveDeferredMessages = notUsed('receiveDeferredMessages');
   deferMessage = notUsed('deferMessage');
   renewMessageLock = notUsed('renewMessageLock');
@@ -141,12 +143,22 @@ export class FakeReceiver implements ServiceBusReceiver {
     return this.peekable.splice(0, Math.min(max, this.peekPage));
   }
 
+  async receiveMessages(max: number, _options?: { maxWaitTimeInMs?: number }): Promise<ServiceBusReceivedMessage[]> {
+    const batch = this.receivable.filter((m) => !this.locked.has(m)).slice(0, max);
+    for (const m of batch) this.locked.add(m);
+    return batch;
+  }
+
   async completeMessage(message: ServiceBusReceivedMessage): Promise<void> {
     if (this.failComplete) throw this.failComplete;
+    this.locked.delete(message);
+    const at = this.receivable.indexOf(message);
+    if (at !== -1) this.receivable.splice(at, 1);
     this.settle({ action: 'complete', messageId: message.messageId });
   }
 
   async abandonMessage(message: ServiceBusReceivedMessage): Promise<void> {
+    this.locked.delete(message);
     this.settle({ action: 'abandon', messageId: message.messageId });
   }
 

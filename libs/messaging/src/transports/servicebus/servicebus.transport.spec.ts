@@ -402,6 +402,43 @@ describe('ServiceBusTransport at the SDK boundary', () => {
     });
   });
 
+  describe('removeDeadLetters', () => {
+    const dead = (id: string) => receivedMessage({ messageId: id, bytes: `{"id":"${id}"}`, deadLetterReason: 'PROVIDER_VALIDATION' });
+
+    it('receives the $deadletterqueue with peek-lock, completes the named messages, abandons the rest once the scan is done', async () => {
+      const { bus, client } = setup();
+      let receiver: FakeReceiver | undefined;
+      client.prepareReceiver = (r) => {
+        receiver = r;
+        r.receivable.push(dead('d1'), dead('d2'), dead('d3'), dead('d2'));
+      };
+      expect(await bus.removeDeadLetters('erp.commands', 'erp-worker', new Set(['d2', 'd9']), 100)).toBe(2);
+
+      expect(receiver!.options).toMatchObject({ subQueueType: 'deadLetter', receiveMode: 'peekLock' });
+      expect(receiver!.settled).toEqual([
+        { action: 'complete', messageId: 'd2' },
+        { action: 'complete', messageId: 'd2' },
+        { action: 'abandon', messageId: 'd1' },
+        { action: 'abandon', messageId: 'd3' },
+      ]);
+      expect(receiver!.receivable.map((m) => m.messageId)).toEqual(['d1', 'd3']);
+      expect(receiver!.isClosed).toBe(true);
+    });
+
+    it('looks at no more than scanMax messages, and touches nothing for an empty set', async () => {
+      const { bus, client } = setup();
+      const receivers: FakeReceiver[] = [];
+      client.prepareReceiver = (r) => {
+        receivers.push(r);
+        r.receivable.push(dead('d1'), dead('d2'), dead('d3'));
+      };
+      expect(await bus.removeDeadLetters('erp.commands', 'erp-worker', new Set(['d3']), 2)).toBe(0);
+      expect(receivers[0]!.receivable).toHaveLength(3);
+      expect(await bus.removeDeadLetters('erp.commands', 'erp-worker', new Set(), 100)).toBe(0);
+      expect(receivers).toHaveLength(1);
+    });
+  });
+
   describe('peekDeadLetters', () => {
     it('peeks the dead-letter sub-queue page by page and maps reason and description', async () => {
       const { bus, client } = setup();

@@ -62,6 +62,9 @@ interface ReceiverError {
  * copies routed back to the one subscription that retries (see ServiceBusConsumer); per-entity order holds
  * within a process (SessionLanes), not across replicas: that would need session-enabled subscriptions.
  */
+/** How long a DLQ scan waits for the next batch: the DLQ is at rest, so an empty wait this long means the end. */
+const DLQ_RECEIVE_WAIT_MS = 2_000;
+
 export class ServiceBusTransport implements MessageBus {
   readonly transport = 'servicebus' as const;
   readonly maxMessageBytes: number;
@@ -129,6 +132,35 @@ export class ServiceBusTransport implements MessageBus {
 
   async peekDeadLetters(topic: string, subscription: string, max: number): Promise<DeadLetteredMessage[]> {
     return (await this.peek(topic, subscription, max, 'deadLetter')).map((m) => toDeadLettered(m, topic, subscription));
+  }
+
+  /**
+   * Receives (peek-lock) up to `scanMax` messages of the subscription's `$deadletterqueue`, completes the ones named
+   * and abandons the rest only once the scan is done: while their locks are held they are not received again, so the
+   * scan ends; abandoned, they are back in the DLQ (which has no delivery limit).
+   */
+  async removeDeadLetters(topic: string, subscription: string, messageIds: ReadonlySet<string>, scanMax: number): Promise<number> {
+    if (messageIds.size === 0) return 0;
+    const receiver = this.sb().createReceiver(topic, subscription, { subQueueType: 'deadLetter', receiveMode: 'peekLock', skipParsingBodyAsJson: true });
+    const kept: ServiceBusReceivedMessage[] = [];
+    let removed = 0;
+    try {
+      for (let scanned = 0; scanned < scanMax; ) {
+        const batch = await receiver.receiveMessages(Math.min(100, scanMax - scanned), { maxWaitTimeInMs: DLQ_RECEIVE_WAIT_MS });
+        if (batch.length === 0) break;
+        scanned += batch.length;
+        for (const message of batch) {
+          if (messageIds.has(String(message.messageId ?? ''))) {
+            await receiver.completeMessage(message);
+            removed++;
+          } else kept.push(message);
+        }
+      }
+      return removed;
+    } finally {
+      await Promise.all(kept.map((m) => receiver.abandonMessage(m).catch(() => undefined)));
+      await receiver.close();
+    }
   }
 
   /** The count comes from the admin client; without provisioning rights, it is what a peek of `max` found. */

@@ -1,0 +1,209 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type ActorContext, ManagementError } from '@junction/contracts';
+import { AuditEventRepository, type DeadLetter, DeadLetterRepository, PrismaService } from '@junction/persistence';
+import { JsonText, type MessageBus, type OutgoingMessage } from '../bus/message-bus.port';
+import { MESSAGE_BUS } from '../messaging.tokens';
+import {
+  type DeadLetterDetail,
+  DeadLetterErrors,
+  deadLetterListSchema,
+  deadLetterSelectionSchema,
+  type DeadLetterSummary,
+  detailOf,
+  filterOf,
+  parseInput,
+  summaryOf,
+  tenantMarker,
+} from './dead-letter.selection';
+
+/**
+ * Application property a redrive adds: how often this message was redriven (1 on the first redrive). Not `x-junction-*`:
+ * the RabbitMQ transport keeps that prefix for its own metadata and does not hand it to consumers.
+ */
+export const REDRIVE_COUNT_HEADER = 'junction-redrive-count';
+
+/** Rows one redrive or purge handles at most; a larger selection is done in several calls (`remaining` says so). */
+export const DEAD_LETTER_BATCH_MAX = 1_000;
+
+/** DLQ messages a removal looks at per subscription: beyond that, the broker copy stays (the mirror row still goes). */
+export const DLQ_SCAN_MAX = 10_000;
+
+/**
+ * Who acts on dead letters. `tenantId` set: an admin API key, which sees only dead letters whose envelope names its
+ * tenant. Undefined: the installation's operator (the CLI), who sees all of them, unparseable bodies included.
+ */
+export interface DeadLetterActor {
+  actor: string;
+  tenantId?: string;
+}
+
+export interface DeadLetterActionResult {
+  dryRun: boolean;
+  /** Rows the selection matched (up to DEAD_LETTER_BATCH_MAX). */
+  matched: number;
+  /** Matching rows left for another call. */
+  remaining: number;
+  items: DeadLetterSummary[];
+  /** DLQ messages the broker removed (0 on a dry run). */
+  removedFromBroker: number;
+  /** A broker step that failed: the mirror is done, the DLQ copy stays (peek it; purge it again later). */
+  brokerError?: string;
+}
+
+/**
+ * List, inspect, redrive and purge dead letters, from the `dead_letter` mirror (every transport writes it, so this
+ * works the same on memory, RabbitMQ and Service Bus) and the broker's DLQ. A redrive republishes the stored bytes to
+ * the message's topic with the same message id, the original application properties and a redrive counter, so the
+ * idempotent consumer acknowledges a message whose effect already happened without repeating it. Publish first, then
+ * mark the rows: a crash between the two republishes once more on the next redrive, which the same id makes harmless.
+ */
+@Injectable()
+export class DeadLetterAdmin {
+  private readonly logger = new Logger(DeadLetterAdmin.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly deadLetters: DeadLetterRepository,
+    private readonly audit: AuditEventRepository,
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+  ) {}
+
+  get transport(): MessageBus['transport'] {
+    return this.bus.transport;
+  }
+
+  async list(who: DeadLetterActor, query: unknown): Promise<{ total: number; items: DeadLetterSummary[]; limit: number; offset: number }> {
+    const q = parseInput(deadLetterListSchema, query);
+    const filter = { ...q, ...(who.tenantId === undefined ? {} : { bodyContains: tenantMarker(who.tenantId) }) };
+    const [total, rows] = await Promise.all([this.deadLetters.count(filter), this.deadLetters.list(filter)]);
+    return { total, items: rows.map(summaryOf), limit: q.limit, offset: q.offset };
+  }
+
+  async show(who: DeadLetterActor, id: string): Promise<DeadLetterDetail> {
+    return detailOf(await this.row(who, id));
+  }
+
+  async redrive(who: DeadLetterActor, input: unknown): Promise<DeadLetterActionResult> {
+    const selection = parseInput(deadLetterSelectionSchema, input);
+    // A redrive takes rows not yet redriven; named ids are taken as they are (an operator may redrive one again).
+    const filter = { ...filterOf(selection, who.tenantId), ...(selection.ids ? {} : { state: 'open' as const }) };
+    const { rows, remaining } = await this.select(filter, selection.ids);
+    const result: DeadLetterActionResult = { dryRun: selection.dryRun, matched: rows.length, remaining, items: rows.map(summaryOf), removedFromBroker: 0 };
+    if (selection.dryRun || rows.length === 0) return result;
+
+    const messages = uniqueMessages(rows);
+    await this.bus.publish(messages.map(republished));
+    const at = new Date();
+    await this.prisma.transaction(async (tx) => {
+      await this.deadLetters.markRedriven(messages.map((m) => ({ subscription: m.subscription, messageId: m.messageId })), at, tx);
+      await this.audit.insertMany(
+        [{ action: 'dead-letter.redriven', actor: who.actor, tenantId: who.tenantId ?? null, subject: subjectOf(selection, rows), outcome: 'ok', detail: auditDetail(selection, rows) }],
+        tx,
+      );
+    });
+    for (const row of rows) row.redrivenAt = at;
+    result.items = rows.map(summaryOf);
+    await this.removeFromBroker(rows, result);
+    this.logger.log({ message: 'dead letters redriven', actor: who.actor, rows: rows.length, messages: messages.length, transport: this.bus.transport });
+    return result;
+  }
+
+  async purge(who: DeadLetterActor, input: unknown): Promise<DeadLetterActionResult> {
+    const selection = parseInput(deadLetterSelectionSchema, input);
+    const { rows, remaining } = await this.select(filterOf(selection, who.tenantId), selection.ids);
+    const result: DeadLetterActionResult = { dryRun: selection.dryRun, matched: rows.length, remaining, items: rows.map(summaryOf), removedFromBroker: 0 };
+    if (selection.dryRun || rows.length === 0) return result;
+    await this.prisma.transaction(async (tx) => {
+      await this.deadLetters.delete(
+        rows.map((r) => r.id),
+        tx,
+      );
+      await this.audit.insertMany(
+        [{ action: 'dead-letter.purged', actor: who.actor, tenantId: who.tenantId ?? null, subject: subjectOf(selection, rows), outcome: 'ok', detail: auditDetail(selection, rows) }],
+        tx,
+      );
+    });
+    // A redriven row's DLQ copy is gone already; only the open ones still have one.
+    await this.removeFromBroker(
+      rows.filter((r) => r.redrivenAt === null),
+      result,
+    );
+    return result;
+  }
+
+  private async row(who: DeadLetterActor, id: string): Promise<DeadLetter> {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+    const row = uuid ? await this.deadLetters.find(id) : null;
+    if (!row || (who.tenantId !== undefined && !row.rawBody.includes(tenantMarker(who.tenantId)))) {
+      throw new ManagementError(DeadLetterErrors.notFound, 404, `no dead letter ${id}`);
+    }
+    return row;
+  }
+
+  private async select(filter: Parameters<DeadLetterRepository['select']>[0], ids: readonly string[] | undefined): Promise<{ rows: DeadLetter[]; remaining: number }> {
+    const rows = await this.deadLetters.select(filter, DEAD_LETTER_BATCH_MAX);
+    if (ids) {
+      const found = new Set(rows.map((r) => r.id));
+      const missing = ids.filter((id) => !found.has(id));
+      if (missing.length > 0) throw new ManagementError(DeadLetterErrors.notFound, 404, `no dead letter ${missing.join(', ')}`);
+      return { rows, remaining: 0 };
+    }
+    const remaining = rows.length < DEAD_LETTER_BATCH_MAX ? 0 : Math.max(0, (await this.deadLetters.count(filter)) - rows.length);
+    return { rows, remaining };
+  }
+
+  /** Per subscription, every copy of these messages in its DLQ. A failure leaves the broker copy and says so. */
+  private async removeFromBroker(rows: readonly DeadLetter[], result: DeadLetterActionResult): Promise<void> {
+    const bySubscription = new Map<string, { topic: string; subscription: string; ids: Set<string> }>();
+    for (const row of rows) {
+      const key = `${row.topic}\u0000${row.subscription}`;
+      let entry = bySubscription.get(key);
+      if (!entry) bySubscription.set(key, (entry = { topic: row.topic, subscription: row.subscription, ids: new Set() }));
+      entry.ids.add(row.messageId);
+    }
+    for (const { topic, subscription, ids } of bySubscription.values()) {
+      try {
+        result.removedFromBroker += await this.bus.removeDeadLetters(topic, subscription, ids, DLQ_SCAN_MAX);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        result.brokerError = `${topic}/${subscription}: ${message}`;
+        this.logger.warn({ message: 'could not remove dead letters from the broker DLQ', topic, subscription, error: message });
+      }
+    }
+  }
+}
+
+/** One republish per (subscription, message id): a message dead-lettered twice has two rows and is owed once. */
+function uniqueMessages(rows: readonly DeadLetter[]): DeadLetter[] {
+  const seen = new Map<string, DeadLetter>();
+  for (const row of rows) {
+    const key = `${row.subscription}\u0000${row.messageId}`;
+    if (!seen.has(key)) seen.set(key, row);
+  }
+  return [...seen.values()];
+}
+
+function republished(row: DeadLetter): OutgoingMessage {
+  const headers: Record<string, string> = {};
+  if (row.headers !== null && typeof row.headers === 'object' && !Array.isArray(row.headers)) {
+    for (const [key, value] of Object.entries(row.headers)) if (typeof value === 'string') headers[key] = value;
+  }
+  const count = Number.parseInt(headers[REDRIVE_COUNT_HEADER] ?? '0', 10);
+  headers[REDRIVE_COUNT_HEADER] = String((Number.isFinite(count) ? count : 0) + 1);
+  // The bytes as stored: a body that was not JSON is republished as it was (and dead-lettered again, by its consumer).
+  return { topic: row.topic, messageId: row.messageId, type: row.type, body: new JsonText(row.rawBody), headers };
+}
+
+function subjectOf(selection: { ids?: string[]; all?: true }, rows: readonly DeadLetter[]): string {
+  if (selection.ids && rows.length === 1) return rows[0]!.id;
+  return selection.all ? 'all' : 'filter';
+}
+
+function auditDetail(selection: { ids?: string[]; filter?: Record<string, unknown>; all?: true }, rows: readonly DeadLetter[]) {
+  return {
+    selection: selection.ids ? 'ids' : selection.all ? 'all' : 'filter',
+    ...(selection.filter ? { filter: JSON.parse(JSON.stringify(selection.filter)) as Record<string, string> } : {}),
+    rows: rows.length,
+    messageIds: rows.slice(0, 100).map((r) => r.messageId),
+  };
+}
