@@ -17,3 +17,4 @@ export { ResiliencePipeline, type ResiliencePipelineOptions } from './pipeline/r
 export { ResiliencePipelines, type ResiliencePipelinesOptions } from './pipeline/resilience-pipelines';
 export { DEFAULT_POLICY, PROVIDER_POLICIES, mergePolicy, type PolicyOverride } from './pipeline/provider-policies';
 export { OtelCallObserver } from './telemetry/otel-call-observer';
+export { withHttpClientSpan } from './telemetry/http-client-span';

@@ -3,7 +3,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { ErrorCodes } from '@junction/contracts';
-import { enterLogContext } from '@junction/telemetry';
+import { enterLogContext, withHttpServerSpan } from '@junction/telemetry';
 import { discardRest } from './intake/body.reader';
 import { ReceiveWebhookHandler, type WebhookAnswer } from './usecases/receive-webhook/receive-webhook.handler';
 
@@ -48,29 +48,31 @@ export class WebhooksRoute implements OnModuleInit {
 
   private serve(req: IncomingMessage, res: ServerResponse, { provider, endpointId }: { provider: string; endpointId: string }): void {
     enterLogContext({ app: 'webhook-ingress' });
-    this.receive
-      .execute({
-        provider,
-        endpointId,
-        headers: req.headers,
-        contentType: req.headers['content-type'],
-        body: req,
-        requestId: `req-${(++this.requests).toString(36)}`,
-        remoteAddress: req.socket.remoteAddress,
-      })
-      .catch((error: unknown): WebhookAnswer => {
-        this.logger.error(error);
-        return { status: 500, body: { code: ErrorCodes.internal, message: 'internal error' }, unread: true };
-      })
-      .then((answer) => {
-        const body = JSON.stringify(answer.body);
-        res.writeHead(answer.status, { ...answer.headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-        // No `Connection: close` here: Node destroys such a socket as soon as the answer is flushed, resetting
-        // it while the client is still sending — and a reset can wipe the answer before the client reads it.
-        if (answer.unread) discardRest(req);
-        res.end(body);
-      })
-      .catch((error: unknown) => this.logger.error(error));
+    // The SERVER span starts the webhook's trace: the outbox rows written under it carry it to the router and beyond.
+    const span = { method: 'POST', route: '/webhooks/:provider/:endpointId', path: (req.url ?? '').split('?')[0]!, headers: req.headers, serverPort: req.socket.localPort };
+    withHttpServerSpan(span, async () => {
+      const answer = await this.receive
+        .execute({
+          provider,
+          endpointId,
+          headers: req.headers,
+          contentType: req.headers['content-type'],
+          body: req,
+          requestId: `req-${(++this.requests).toString(36)}`,
+          remoteAddress: req.socket.remoteAddress,
+        })
+        .catch((error: unknown): WebhookAnswer => {
+          this.logger.error(error);
+          return { status: 500, body: { code: ErrorCodes.internal, message: 'internal error' }, unread: true };
+        });
+      const body = JSON.stringify(answer.body);
+      res.writeHead(answer.status, { ...answer.headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      // No `Connection: close` here: Node destroys such a socket as soon as the answer is flushed, resetting
+      // it while the client is still sending — and a reset can wipe the answer before the client reads it.
+      if (answer.unread) discardRest(req);
+      res.end(body);
+      return answer.status;
+    }).catch((error: unknown) => this.logger.error(error));
   }
 }
 

@@ -3,7 +3,7 @@
  * breakers and rate limiting are the resilience pipeline's job, not this client's.
  */
 import { request } from 'undici';
-import { IntegrationError } from '@junction/resilience';
+import { IntegrationError, withHttpClientSpan } from '@junction/resilience';
 import { httpError, PROVIDER, Redactor, transportError } from './erpnext.errors';
 import { normalizeReport } from './erpnext.report';
 import type {
@@ -235,20 +235,20 @@ export class ErpNextClient {
     let responseHeaders: Record<string, string | string[] | undefined>;
     let text: string;
     try {
-      const res = await request(url, {
-        method: call.method,
-        headers,
-        body: call.body === undefined ? undefined : JSON.stringify(call.body),
-        dispatcher: this.dispatcher,
-        // undici's own 300 s defaults are far too long: the client's timeout bounds the wait for headers and each
-        // gap in the body, and the pipeline's per-attempt limit can only make it shorter.
-        headersTimeout: Math.min(call.headersTimeout ?? this.timeoutMs, this.timeoutMs),
-        bodyTimeout: Math.min(call.bodyTimeout ?? this.timeoutMs, this.timeoutMs),
-        signal: call.signal,
-      });
-      status = res.statusCode;
-      responseHeaders = res.headers;
-      text = await res.body.text();
+      ({ status, responseHeaders, text } = await withHttpClientSpan({ method: call.method, url, provider: PROVIDER, operation: call.operation }, async () => {
+        const res = await request(url, {
+          method: call.method,
+          headers,
+          body: call.body === undefined ? undefined : JSON.stringify(call.body),
+          dispatcher: this.dispatcher,
+          // undici's own 300 s defaults are far too long: the client's timeout bounds the wait for headers and each
+          // gap in the body, and the pipeline's per-attempt limit can only make it shorter.
+          headersTimeout: Math.min(call.headersTimeout ?? this.timeoutMs, this.timeoutMs),
+          bodyTimeout: Math.min(call.bodyTimeout ?? this.timeoutMs, this.timeoutMs),
+          signal: call.signal,
+        });
+        return { status: res.statusCode, responseHeaders: res.headers, text: await res.body.text() };
+      }));
     } catch (error) {
       throw transportError(call.operation, error, this.timeoutMs, this.redactor);
     }

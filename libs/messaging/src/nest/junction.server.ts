@@ -32,7 +32,7 @@ export class JunctionServer extends Server implements CustomTransportStrategy {
   async listen(callback: (...optionalParams: unknown[]) => unknown): Promise<void> {
     try {
       await this.options.bus.connect();
-      const dispatcher = new MessageDispatcher((type) => this.typedHandler(type), { ...this.options, logger: this.logger as never });
+      const dispatcher = new MessageDispatcher((type) => this.typedHandler(type), { ...this.options, transport: this.options.bus.transport, logger: this.logger as never });
       for (const [topic, types] of this.patternsByTopic()) {
         const spec = {
           topic,

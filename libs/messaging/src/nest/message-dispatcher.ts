@@ -1,6 +1,7 @@
 import { ErrorCodes, parseMessage, type AnyMessage } from '@junction/contracts';
 import { runWithLogContext, withConsumerSpan } from '@junction/telemetry';
-import type { DeliveredMessage, Settlement } from '../bus/message-bus.port';
+import type { DeliveredMessage, Settlement, TransportName } from '../bus/message-bus.port';
+import { messagingAttributes } from '../publishing/outgoing-message';
 import { complete, finalSettlement } from '../bus/settlement';
 import { defaultRetryPolicy, type RetryPolicyOptions } from '../policy/retry.policy';
 import { settlementForFailure } from '../policy/settlement.policy';
@@ -20,6 +21,8 @@ export interface DispatcherOptions {
   /** Mirrors a dead letter where operators can list it (Postgres). Failure here never blocks settlement. */
   onDeadLetter?: (delivery: DeliveredMessage, settlement: DeadLetterSettlement) => Promise<void>;
   logger: DispatcherLogger;
+  /** The bus's transport, for the consumer span's `messaging.system`. */
+  transport?: TransportName;
 }
 
 /**
@@ -51,10 +54,8 @@ export class MessageDispatcher {
       return { action: 'dead-letter', reason: ErrorCodes.noHandler, description: `no handler for ${message.type} on ${delivery.subscription}` };
     }
     const attributes = {
-      'messaging.system': 'junction',
-      'messaging.destination.name': delivery.topic,
+      ...messagingAttributes('process', this.options.transport, delivery.topic, message.id),
       'messaging.consumer.group.name': delivery.subscription,
-      'messaging.message.id': message.id,
       'messaging.message.conversation_id': message.correlationId,
       'junction.message.type': message.type,
       'junction.delivery_count': delivery.deliveryCount,

@@ -1,6 +1,8 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { OutboxRepository, type OutboxRow } from '@junction/persistence';
+import { withSendSpans } from '@junction/telemetry';
 import { JsonText, type MessageBus, type OutgoingMessage } from '../bus/message-bus.port';
+import { messagingAttributes } from '../publishing/outgoing-message';
 import { MESSAGE_BUS, MESSAGING_OPTIONS } from '../messaging.tokens';
 import type { MessagingModuleOptions } from '../messaging.module';
 import { FailedBatchTriage } from './failed-batch.triage';
@@ -143,8 +145,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return total;
   }
 
+  /** Each row's publish is a `send` span in the trace its stored `traceparent` names (the transaction that wrote it). */
   private publish(rows: readonly CommittedRow[]): Promise<void> {
-    return this.bus.publish(rows.map(toOutgoingRow));
+    const messages = rows.map(toOutgoingRow);
+    const spans = messages.map((m) => ({ name: `${m.topic} send`, headers: m.headers ?? {}, attributes: messagingAttributes('send', this.bus.transport, m.topic, m.messageId) }));
+    return withSendSpans(spans, () => this.bus.publish(messages));
   }
 
   private async run(): Promise<void> {

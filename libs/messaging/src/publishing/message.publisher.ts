@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { routeOf, type AnyMessage } from '@junction/contracts';
 import { OutboxRepository, type Tx } from '@junction/persistence';
 import { withProducerSpan } from '@junction/telemetry';
-import type { MessageBus, OutgoingMessage } from '../bus/message-bus.port';
+import type { MessageBus, OutgoingMessage, TransportName } from '../bus/message-bus.port';
 import { MESSAGE_BUS } from '../messaging.tokens';
 import { type CommittedRow, OutboxRelay } from '../outbox/outbox.relay';
-import { assertPublishable, toOutgoing } from './outgoing-message';
+import { assertPublishable, messagingAttributes, toOutgoing } from './outgoing-message';
 
 /**
  * How app code sends messages. `enqueue` writes to the outbox inside the caller's transaction (use it
@@ -33,7 +33,7 @@ export class MessagePublisher {
   }
 
   async publish(messages: readonly AnyMessage[]): Promise<void> {
-    await inProducerSpan(messages, () => this.bus.publish(messages.map((m) => toOutgoing(m))));
+    await inProducerSpan('send', this.bus.transport, messages, () => this.bus.publish(messages.map((m) => toOutgoing(m))));
   }
 
   /**
@@ -41,7 +41,7 @@ export class MessagePublisher {
    * span opened now, so the consumer's span continues the business transaction's trace, not the relay's.
    */
   async enqueue(tx: Tx, messages: readonly AnyMessage[], options: { availableAt?: Date } = {}): Promise<void> {
-    await inProducerSpan(messages, () =>
+    await inProducerSpan('create', this.bus.transport, messages, () =>
       this.outbox.enqueue(
         tx,
         messages.map((m) => outboxRow(toOutgoing(m), options.availableAt)),
@@ -67,9 +67,16 @@ function outboxRow(m: OutgoingMessage, availableAt?: Date) {
   return { id: m.messageId, topic: m.topic, type: m.type, sessionId: m.sessionId, body: m.body as never, headers: { ...m.headers }, availableAt };
 }
 
-/** Validates (producers parse too), then runs `send` inside one PRODUCER span named after the first topic. */
-function inProducerSpan(messages: readonly AnyMessage[], send: () => Promise<void>): Promise<void> {
+/**
+ * Validates (producers parse too), then runs `send` inside one PRODUCER span named after the first topic: `create` when
+ * the messages go to the outbox (the relay's `send` spans follow), `send` when they go straight to the broker.
+ */
+function inProducerSpan(operation: 'create' | 'send', transport: TransportName | undefined, messages: readonly AnyMessage[], send: () => Promise<void>): Promise<void> {
   for (const message of messages) assertPublishable(message);
   const topic = messages[0] ? routeOf(messages[0]).topic : 'none';
-  return withProducerSpan(`${topic} publish`, { 'messaging.destination.name': topic, 'messaging.batch.message_count': String(messages.length) }, send);
+  const attributes = {
+    ...messagingAttributes(operation, transport, topic, messages.length === 1 ? messages[0]!.id : undefined),
+    ...(messages.length === 1 ? { 'messaging.message.conversation_id': messages[0]!.correlationId } : { 'messaging.batch.message_count': messages.length }),
+  };
+  return withProducerSpan(`${topic} publish`, attributes, send);
 }

@@ -3,7 +3,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createMessage, ErrorCodes, type MessageOf, webhookRoutesHeader } from '@junction/contracts';
-import { JsonText, MESSAGE_BUS, type MessageBus, messageSize, toOutgoing } from '@junction/messaging';
+import { JsonText, MESSAGE_BUS, type MessageBus, messageSize, messagingAttributes, toOutgoing, type TransportName } from '@junction/messaging';
+import { withInternalSpan, withProducerSpan } from '@junction/telemetry';
 import { EndpointCache, type LoadedEndpoint } from '../../../endpoints/endpoint.cache';
 import { readBody } from '../../intake/body.reader';
 import { InboxWriter } from '../../intake/inbox.writer';
@@ -47,6 +48,7 @@ export class ReceiveWebhookHandler {
   private readonly logger = new Logger(ReceiveWebhookHandler.name);
   private readonly buckets = new TokenBuckets();
   private readonly maxMessageBytes: number;
+  private readonly transport: TransportName;
 
   constructor(
     private readonly endpoints: EndpointCache,
@@ -55,6 +57,7 @@ export class ReceiveWebhookHandler {
     @Inject(MESSAGE_BUS) bus: MessageBus,
   ) {
     this.maxMessageBytes = bus.maxMessageBytes;
+    this.transport = bus.transport;
   }
 
   async execute(request: WebhookRequest): Promise<WebhookAnswer> {
@@ -113,8 +116,15 @@ export class ReceiveWebhookHandler {
       },
       { tenantId: endpoint.tenantId, occurredAt: receivedAt },
     );
+    // The message's PRODUCER span: the context the outbox row stores (toOutgoing reads it), so the relay's publish and
+    // every consumer continue this request's trace.
+    const attributes = { ...messagingAttributes('create', this.transport, 'webhooks.received', message.id), 'messaging.message.conversation_id': message.correlationId };
+    return withProducerSpan('webhooks.received publish', attributes, () => this.store(request, endpoint, message, identity, parsed.json));
+  }
+
+  private async store(request: WebhookRequest, endpoint: LoadedEndpoint, message: MessageOf<'webhooks.received'>, identity: { eventId: string; eventType: string }, payloadJson: string | undefined): Promise<WebhookAnswer> {
     const outgoing = toOutgoing(message);
-    const bodyJson = envelopeJson(message, parsed.json);
+    const bodyJson = envelopeJson(message, payloadJson);
     const headers = routesHeader(endpoint, outgoing.headers);
     // The message exactly as the relay will publish it (no sessionId is stored for it): one byte count of the text
     // serialized anyway, no second serialization.
@@ -124,16 +134,20 @@ export class ReceiveWebhookHandler {
     }
     let outcome;
     try {
-      outcome = await this.writer.write1({
-        id: message.id,
-        endpointId: endpoint.id,
-        provider: endpoint.provider,
-        eventId: identity.eventId,
-        eventType: identity.eventType,
-        topic: outgoing.topic,
-        type: outgoing.type,
-        bodyJson,
-        headers,
+      outcome = await withInternalSpan('inbox write', { 'db.system.name': 'postgresql', 'db.operation.name': 'INSERT', 'db.collection.name': 'inbox_message' }, async (span) => {
+        const written = await this.writer.write1({
+          id: message.id,
+          endpointId: endpoint.id,
+          provider: endpoint.provider,
+          eventId: identity.eventId,
+          eventType: identity.eventType,
+          topic: outgoing.topic,
+          type: outgoing.type,
+          bodyJson,
+          headers,
+        });
+        span.setAttribute('junction.inbox.outcome', written);
+        return written;
       });
     } catch (error) {
       return this.unavailable(request, error);
