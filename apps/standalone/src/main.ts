@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { join, resolve } from 'node:path';
 import { MemoryBroker, MemoryTransport } from '@junction/messaging';
 import { applyMigrations, startEmbeddedPostgres } from '@junction/persistence';
-import { ConfigError, onShutdownSignal, parseEnv, startApp, type RunningApp } from '@junction/platform';
+import { ConfigError, onShutdownSignal, parseEnv, startApp, type AppDefinition, type BaseEnv, type RunningApp } from '@junction/platform';
 import { redactUrl, startTelemetry } from '@junction/telemetry';
 import { standaloneApiKey } from './api-key';
 import { standaloneApps } from './apps';
@@ -62,7 +62,8 @@ async function main(): Promise<void> {
       },
       definition.name,
     );
-    running.push(await startApp(definition, appEnv as never, { bus: new MemoryTransport(broker, appEnv.BUS_MAX_MESSAGE_BYTES) }));
+    // Each app's env extends BaseEnv with settings of its own: the union of the eight definitions has no common E to infer.
+    running.push(await startApp(definition as AppDefinition<BaseEnv>, appEnv, { bus: new MemoryTransport(broker, appEnv.BUS_MAX_MESSAGE_BYTES) }));
   }
   sandboxes.push(...(await runningWorkerSandboxes(sandboxPorts)));
   removeInstanceFile = await writeInstanceFile(dataDir, { databaseUrl, pid: process.pid, startedAt: new Date(startedAt).toISOString() });

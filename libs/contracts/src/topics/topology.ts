@@ -24,7 +24,8 @@ export const Consumers: Readonly<Record<SubscriptionName, readonly MessageType[]
   // mcp-gateway also records every command's answer (command_result), so that an MCP tool call can return it.
   [Subscriptions.mcpGateway]: [...mcpGatewayCommands, ...commandReplyTypes()],
   [Subscriptions.batchScheduler]: [],
-  [Subscriptions.metricsAggregator]: [],
+  // metrics-aggregator folds every provider call into its metric windows.
+  [Subscriptions.metricsAggregator]: ['integration.call.recorded'],
   [Subscriptions.webhookIngress]: ['webhooks.received'],
 };
 
