@@ -1,4 +1,5 @@
 import { MemoryBroker, MemoryTransport, toOutgoing } from '@junction/messaging';
+import { ApiKeyService } from '@junction/webhooks';
 import { parseEnv, startApp, type RunningApp } from '@junction/platform';
 import { createTestDatabase, waitUntil, type TestDatabase } from '@junction/testing';
 import { metricsAggregator } from '../app.definition';
@@ -73,6 +74,63 @@ describe('metric windows (metrics-aggregator, real Postgres, memory bus)', () =>
         expect(Math.abs(got - exact) / exact).toBeLessThanOrEqual(SKETCH_RELATIVE_ACCURACY);
       }
     }
+  });
+
+  it('GET /metrics exposes the trailing range as gauges (calls, error ratio, merged-sketch quantiles, breaker) with the process metrics', async () => {
+    const values = latencies(120, 3);
+    const at = Date.now() - 30_000;
+    const calls = values.map((latencyMs, i) =>
+      callRecord('tenant-prom', { provider: 'reddit', connection: 'conn-r', operation: 'search', latencyMs, occurredAt: new Date(at + i).toISOString(), ...(i % 6 === 0 ? { outcome: 'rate_limit' as const, httpStatus: 429 } : {}), breakerState: i === 119 ? 'half-open' : 'closed' }),
+    );
+    await publisher.publish(calls.map((m) => toOutgoing(m)));
+    await waitUntil(async () => (await db.prisma.metricWindow.aggregate({ _sum: { total: true }, where: { tenantId: 'tenant-prom', windowSize: '1m' } }))._sum.total === 120, 20_000, 'the prom windows');
+
+    const response = await fetch(`${app.url}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await response.text();
+    const labels = 'tenant="tenant-prom",provider="reddit",connection="conn-r",operation="search"';
+    const sample = (name: string, extra = '') => {
+      const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}${extra}} `));
+      if (!line) throw new Error(`no ${name}{${labels}${extra}} in /metrics`);
+      return Number(line.slice(line.lastIndexOf(' ') + 1));
+    };
+    expect(sample('junction_integration_calls', ',outcome="success"')).toBe(100);
+    expect(sample('junction_integration_calls', ',outcome="failure"')).toBe(20);
+    expect(sample('junction_integration_error_ratio')).toBeCloseTo(20 / 120, 9);
+    expect(sample('junction_integration_uptime_ratio')).toBe(1);
+    expect(sample('junction_integration_calls_per_second')).toBeCloseTo(120 / 300, 9);
+    const exact = exactQuantile(values, 0.95);
+    expect(Math.abs(sample('junction_integration_latency_ms', ',quantile="0.95"') - exact) / exact).toBeLessThanOrEqual(SKETCH_RELATIVE_ACCURACY);
+    expect(sample('junction_integration_breaker_state', ',state="half-open"')).toBe(1);
+    expect(sample('junction_integration_breaker_state', ',state="open"')).toBe(0);
+    expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
+    expect(text).toMatch(/^junction_metrics_aggregator_records_total\{result="duplicate"\} 150$/m);
+    // Windows outside the trailing range (the fixed 2026-01-01 ones) are not in the gauges.
+    expect(text).not.toContain('tenant="tenant-metrics"');
+  });
+
+  it('GET /metrics/integrations returns the tenant\'s windows for an admin key; 401 without, 400 for a bad window', async () => {
+    const { key } = await app.app.get(ApiKeyService).create({ tenantId: TENANT, actor: 'test' }, { name: 'metrics reader', scopes: ['admin'] });
+    const get = (query: string, auth = true) => fetch(`${app.url}/metrics/integrations?${query}`, { headers: auth ? { authorization: `Bearer ${key}` } : {} });
+    const response = await get('provider=erpnext&connection=conn-a&window=1m&from=2026-01-01T10:00:00Z&to=2026-01-01T11:00:00Z');
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { window: string; items: Record<string, unknown>[] };
+    expect(body.window).toBe('1m');
+    expect(body.items.map((i) => [i.windowStart, i.total, i.errorRate])).toEqual([
+      ['2026-01-01T10:03:00.000Z', 200, 0.1],
+      ['2026-01-01T10:04:00.000Z', 100, 0.28],
+    ]);
+    expect(body.items[0]).not.toHaveProperty('latencySketch');
+    expect(body.items[0]).toMatchObject({ p95LatencyMs: expect.any(Number), uptimePct: 90, lastErrorCode: 'server' });
+    const hours = (await (await get('window=1h&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z')).json()) as { items: unknown[] };
+    expect(hours.items).toHaveLength(1);
+    // Another tenant's rows (tenant-prom) never show.
+    expect(((await (await get('provider=reddit&from=2020-01-01T00:00:00Z')).json()) as { items: unknown[] }).items).toEqual([]);
+    expect((await get('window=1m', false)).status).toBe(401);
+    const bad = await get('window=5m');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: 'INVALID_QUERY' });
   });
 
   it('two replicas merging into the same rows at once lose nothing (row lock, read-merge-write)', async () => {

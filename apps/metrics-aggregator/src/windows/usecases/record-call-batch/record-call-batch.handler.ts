@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { MessageOf } from '@junction/contracts';
+import type { AggregatorRegistry } from '../../../prometheus/prometheus.registry';
 import type { MetricWindowRepository } from '../../metric-window.repository';
 import { foldCalls } from '../../window-aggregate';
 
@@ -16,13 +17,20 @@ export class RecordCallBatchHandler {
   constructor(
     private readonly windows: MetricWindowRepository,
     private readonly consumer: string,
+    private readonly metrics?: AggregatorRegistry,
   ) {}
 
   async execute(messages: readonly CallRecordedMessage[]): Promise<void> {
     const byId = new Map(messages.map((m) => [m.id.toLowerCase(), m]));
+    const timer = this.metrics?.batchSeconds.startTimer();
     const counted = await this.windows.applyBatch(this.consumer, [...byId.keys()], (fresh) =>
       foldCalls([...byId.entries()].filter(([id]) => fresh.has(id)).map(([, m]) => ({ tenantId: m.tenantId, payload: m.payload }))),
     );
-    if (counted < messages.length) this.logger.debug?.({ message: 'call records already counted were skipped', batch: messages.length, counted });
+    timer?.();
+    this.metrics?.batchSize.observe(messages.length);
+    this.metrics?.records.inc({ result: 'counted' }, counted);
+    if (counted === messages.length) return;
+    this.metrics?.records.inc({ result: 'duplicate' }, messages.length - counted);
+    this.logger.debug?.({ message: 'call records already counted were skipped', batch: messages.length, counted });
   }
 }
