@@ -5,6 +5,7 @@ import {
   applyMigrations,
   AuditEventRepository,
   ConnectionEventRepository,
+  DeadLetterRepository,
   ConnectionHealthRepository,
   ConnectionRepository,
   CredentialRepository,
@@ -24,7 +25,7 @@ import { readInstanceFile } from '../../standalone/src/data-dir/instance-file';
 import { kekFilePath, readKekFileIfPresent, readOrCreateKekFile } from '../../standalone/src/data-dir/kek-file';
 import { CliConfigError, CliError, prismaReason } from './cli-errors';
 import type { CliEnv } from './config/env';
-import { type MessageBus, MessagePublisher } from '@junction/messaging';
+import { DeadLetterAdmin, LazyBus, type MessageBus, MessagePublisher } from '@junction/messaging';
 import { openBus } from './commands/topology.command';
 
 export interface CliRuntime {
@@ -44,6 +45,8 @@ export interface CliRuntime {
   retention(): Promise<RetentionRepository>;
   /** The broker of BUS (connected on first use; touches no database). */
   bus(): Promise<MessageBus>;
+  /** Dead letters (`junction dead-letters …`): the mirror in Postgres; BUS only once a redrive or purge needs it. */
+  deadLetters(): Promise<DeadLetterAdmin>;
   /** Disconnects and stops an embedded Postgres the CLI started; safe to call when nothing was opened. */
   close(): Promise<void>;
 }
@@ -106,6 +109,13 @@ export function createCliRuntime(env: CliEnv, notice: (line: string) => void = (
       return opened;
     })());
 
+  const openBusOnce = () =>
+    (bus ??= (async () => {
+      const opened = await openBus(env);
+      await opened.connect();
+      return opened;
+    })());
+
   return {
     connections: async () => {
       const [{ prisma }, { service }, types] = await Promise.all([open(), openCredentials(), openCatalog()]);
@@ -140,17 +150,16 @@ export function createCliRuntime(env: CliEnv, notice: (line: string) => void = (
     credentials: openCredentials,
     parkedOutbox: async () => new OutboxParkedRepository((await open()).prisma),
     retention: async () => new RetentionRepository((await open()).prisma),
+    deadLetters: async () => {
+      const { prisma } = await open();
+      return new DeadLetterAdmin(prisma, new DeadLetterRepository(prisma), new AuditEventRepository(prisma), new LazyBus(openBusOnce));
+    },
     keyIds: async () => {
       if (env.JUNCTION_KEK) return [...env.JUNCTION_KEK.keys.keys()];
       const file = await readKekFileIfPresent(dataDir);
       return file === undefined ? undefined : [...fileRing(dataDir, file).keys.keys()];
     },
-    bus: () =>
-      (bus ??= (async () => {
-        const opened = await openBus(env);
-        await opened.connect();
-        return opened;
-      })()),
+    bus: openBusOnce,
     close: async () => {
       closed = true;
       await (await bus?.catch(() => undefined))?.close();

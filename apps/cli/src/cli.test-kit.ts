@@ -99,6 +99,10 @@ export function fakeRuntime() {
       throw new Error('no database in the unit specs');
     }),
     bus: jest.fn(async () => bus),
+    // The dead-letter commands' specs run against a real database and broker (dead-letters.command.int-spec.ts).
+    deadLetters: jest.fn(async () => {
+      throw new Error('no database in the unit specs');
+    }),
     close: jest.fn(async () => undefined),
   };
   return { runtime, endpoints, apiKeys, rewrapAll, bus, connections, catalog };

@@ -8,12 +8,13 @@ import { connectionCommands } from './commands/connections.command';
 import { endpointCommands } from './commands/endpoints.command';
 import { keyCommands } from './commands/keys.command';
 import { outboxCommands } from './commands/outbox.command';
+import { deadLetterCommands } from './commands/dead-letters.command';
 import { retentionCommands } from './commands/retention.command';
 import { topologyCommands } from './commands/topology.command';
 import { type CliEnv, parseCliEnv } from './config/env';
 import { usage } from './usage';
 
-export const COMMANDS: readonly CommandSpec[] = [...endpointCommands, ...connectionCommands, ...apiKeyCommands, ...keyCommands, ...topologyCommands, ...outboxCommands, ...retentionCommands];
+export const COMMANDS: readonly CommandSpec[] = [...endpointCommands, ...connectionCommands, ...apiKeyCommands, ...keyCommands, ...topologyCommands, ...outboxCommands, ...deadLetterCommands, ...retentionCommands];
 
 /** The audit trail's actor for everything done from the command line. */
 export const CLI_ACTOR = 'cli';

@@ -37,8 +37,18 @@ export interface DeadLetterActor {
   tenantId?: string;
 }
 
+/**
+ * A bus opened on first use: the CLI lists and shows dead letters from Postgres alone, and connects to the broker
+ * only to redrive or purge.
+ */
+export class LazyBus {
+  constructor(readonly open: () => Promise<MessageBus>) {}
+}
+
 export interface DeadLetterActionResult {
   dryRun: boolean;
+  /** The bus the redrive or purge went through (undefined on a dry run, which touches no broker). */
+  transport?: MessageBus['transport'];
   /** Rows the selection matched (up to DEAD_LETTER_BATCH_MAX). */
   matched: number;
   /** Matching rows left for another call. */
@@ -65,11 +75,11 @@ export class DeadLetterAdmin {
     private readonly prisma: PrismaService,
     private readonly deadLetters: DeadLetterRepository,
     private readonly audit: AuditEventRepository,
-    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    @Inject(MESSAGE_BUS) private readonly source: MessageBus | LazyBus,
   ) {}
 
-  get transport(): MessageBus['transport'] {
-    return this.bus.transport;
+  private bus(): Promise<MessageBus> {
+    return this.source instanceof LazyBus ? this.source.open() : Promise.resolve(this.source);
   }
 
   async list(who: DeadLetterActor, query: unknown): Promise<{ total: number; items: DeadLetterSummary[]; limit: number; offset: number }> {
@@ -91,8 +101,10 @@ export class DeadLetterAdmin {
     const result: DeadLetterActionResult = { dryRun: selection.dryRun, matched: rows.length, remaining, items: rows.map(summaryOf), removedFromBroker: 0 };
     if (selection.dryRun || rows.length === 0) return result;
 
+    const bus = await this.bus();
+    result.transport = bus.transport;
     const messages = uniqueMessages(rows);
-    await this.bus.publish(messages.map(republished));
+    await bus.publish(messages.map(republished));
     const at = new Date();
     await this.prisma.transaction(async (tx) => {
       await this.deadLetters.markRedriven(messages.map((m) => ({ subscription: m.subscription, messageId: m.messageId })), at, tx);
@@ -103,8 +115,8 @@ export class DeadLetterAdmin {
     });
     for (const row of rows) row.redrivenAt = at;
     result.items = rows.map(summaryOf);
-    await this.removeFromBroker(rows, result);
-    this.logger.log({ message: 'dead letters redriven', actor: who.actor, rows: rows.length, messages: messages.length, transport: this.bus.transport });
+    await this.removeFromBroker(bus, rows, result);
+    this.logger.log({ message: 'dead letters redriven', actor: who.actor, rows: rows.length, messages: messages.length, transport: bus.transport });
     return result;
   }
 
@@ -113,6 +125,9 @@ export class DeadLetterAdmin {
     const { rows, remaining } = await this.select(filterOf(selection, who.tenantId), selection.ids);
     const result: DeadLetterActionResult = { dryRun: selection.dryRun, matched: rows.length, remaining, items: rows.map(summaryOf), removedFromBroker: 0 };
     if (selection.dryRun || rows.length === 0) return result;
+    // Opened before anything is deleted: a broker that cannot be reached fails the purge with nothing changed.
+    const bus = await this.bus();
+    result.transport = bus.transport;
     await this.prisma.transaction(async (tx) => {
       await this.deadLetters.delete(
         rows.map((r) => r.id),
@@ -125,6 +140,7 @@ export class DeadLetterAdmin {
     });
     // A redriven row's DLQ copy is gone already; only the open ones still have one.
     await this.removeFromBroker(
+      bus,
       rows.filter((r) => r.redrivenAt === null),
       result,
     );
@@ -153,7 +169,7 @@ export class DeadLetterAdmin {
   }
 
   /** Per subscription, every copy of these messages in its DLQ. A failure leaves the broker copy and says so. */
-  private async removeFromBroker(rows: readonly DeadLetter[], result: DeadLetterActionResult): Promise<void> {
+  private async removeFromBroker(bus: MessageBus, rows: readonly DeadLetter[], result: DeadLetterActionResult): Promise<void> {
     const bySubscription = new Map<string, { topic: string; subscription: string; ids: Set<string> }>();
     for (const row of rows) {
       const key = `${row.topic}\u0000${row.subscription}`;
@@ -163,7 +179,7 @@ export class DeadLetterAdmin {
     }
     for (const { topic, subscription, ids } of bySubscription.values()) {
       try {
-        result.removedFromBroker += await this.bus.removeDeadLetters(topic, subscription, ids, DLQ_SCAN_MAX);
+        result.removedFromBroker += await bus.removeDeadLetters(topic, subscription, ids, DLQ_SCAN_MAX);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         result.brokerError = `${topic}/${subscription}: ${message}`;
