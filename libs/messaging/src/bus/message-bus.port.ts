@@ -26,6 +26,13 @@ export interface OutgoingMessage {
 }
 
 /**
+ * Application property a dead-letter redrive adds: how often the message was redriven (1 on the first redrive).
+ * Consumers see it; the Service Bus transport also gives a redriven message a broker id of its own (see
+ * toServiceBusMessage). Not `x-junction-*`: the RabbitMQ transport keeps that prefix for its own metadata.
+ */
+export const REDRIVE_COUNT_HEADER = 'junction-redrive-count';
+
+/**
  * An envelope that is already JSON text: the outbox relay reads bodies so from Postgres, and transports send
  * those bytes as they are instead of parsing and serializing every relayed message again.
  */

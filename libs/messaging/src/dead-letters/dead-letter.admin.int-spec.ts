@@ -5,13 +5,13 @@ import { createMessage, ManagementError } from '@junction/contracts';
 import { PersistenceModule } from '@junction/persistence';
 import { createTestDatabase, rabbitMqReachable, testRabbitMqUrl, type TestDatabase } from '@junction/testing';
 import { waitFor } from '../../test/bus.conformance';
-import type { MessageBus, SubscriptionHandle } from '../bus/message-bus.port';
+import { type MessageBus, REDRIVE_COUNT_HEADER, type SubscriptionHandle } from '../bus/message-bus.port';
 import { IdempotentConsumer } from '../idempotency/idempotent-consumer';
 import { MessagingModule } from '../messaging.module';
 import { MessageDispatcher } from '../nest/message-dispatcher';
 import { MemoryTransport } from '../transports/memory/memory.transport';
 import { RabbitMqTransport } from '../transports/rabbitmq/rabbitmq.transport';
-import { DeadLetterAdmin, REDRIVE_COUNT_HEADER } from './dead-letter.admin';
+import { DeadLetterAdmin } from './dead-letter.admin';
 import { DeadLetterRecorder } from './dead-letter.recorder';
 
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };

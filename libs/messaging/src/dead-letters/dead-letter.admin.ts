@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type ActorContext, ManagementError } from '@junction/contracts';
 import { AuditEventRepository, type DeadLetter, DeadLetterRepository, PrismaService } from '@junction/persistence';
-import { JsonText, type MessageBus, type OutgoingMessage } from '../bus/message-bus.port';
+import { JsonText, type MessageBus, type OutgoingMessage, REDRIVE_COUNT_HEADER } from '../bus/message-bus.port';
 import { MESSAGE_BUS } from '../messaging.tokens';
 import {
   type DeadLetterDetail,
@@ -15,12 +15,6 @@ import {
   summaryOf,
   tenantMarker,
 } from './dead-letter.selection';
-
-/**
- * Application property a redrive adds: how often this message was redriven (1 on the first redrive). Not `x-junction-*`:
- * the RabbitMQ transport keeps that prefix for its own metadata and does not hand it to consumers.
- */
-export const REDRIVE_COUNT_HEADER = 'junction-redrive-count';
 
 /** Rows one redrive or purge handles at most; a larger selection is done in several calls (`remaining` says so). */
 export const DEAD_LETTER_BATCH_MAX = 1_000;

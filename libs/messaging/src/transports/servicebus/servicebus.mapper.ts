@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { ServiceBusMessage, ServiceBusReceivedMessage } from '@azure/service-bus';
-import { bodyJson, type DeadLetteredMessage, type DeliveredMessage, type OutgoingMessage } from '../../bus/message-bus.port';
+import { bodyJson, type DeadLetteredMessage, type DeliveredMessage, type OutgoingMessage, REDRIVE_COUNT_HEADER } from '../../bus/message-bus.port';
 import { BusHeaders } from '../../bus/settlement';
 
 /**
@@ -31,6 +32,13 @@ export function toServiceBusMessage(m: OutgoingMessage): ServiceBusMessage {
     body: Buffer.from(bodyJson(m.body), 'utf8'),
     applicationProperties: { ...m.headers, [BusHeaders.type]: m.type },
   };
+  // A redrive republishes the envelope id, often within the topic's duplicate-detection window of the first send:
+  // Service Bus would drop it without a word. Like a retry copy, it gets a broker id of its own (unique per redrive:
+  // an operator may redrive the same row twice) and carries the envelope id, which consumers keep seeing.
+  if (m.headers?.[REDRIVE_COUNT_HEADER] !== undefined) {
+    message.messageId = `${m.messageId}:redrive:${m.headers[REDRIVE_COUNT_HEADER]}:${randomUUID()}`.slice(0, 128);
+    message.applicationProperties![originalMessageIdHeader] = m.messageId;
+  }
   if (m.sessionId !== undefined) message.sessionId = m.sessionId;
   if (m.scheduledAt !== undefined) message.scheduledEnqueueTimeUtc = m.scheduledAt;
   const correlationId = m.headers?.[correlationIdHeader] ?? envelopeCorrelationId(m.body);

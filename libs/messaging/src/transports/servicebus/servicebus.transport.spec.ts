@@ -70,6 +70,21 @@ describe('ServiceBusTransport at the SDK boundary', () => {
       ]);
     });
 
+    it('gives a redriven message a broker id of its own (duplicate detection would drop it) and carries the envelope id', async () => {
+      const { bus, client } = setup();
+      await bus.publish([message({ headers: { 'junction-redrive-count': '2' } }), message({ headers: { 'junction-redrive-count': '2' } })]);
+
+      const [first, second] = client.sender('erp.commands').sends[0]!;
+      expect(first!.messageId).toMatch(/^id-1:redrive:2:/);
+      expect(second!.messageId).not.toBe(first!.messageId);
+      expect(first!.applicationProperties).toMatchObject({ 'junction-redrive-count': '2', 'x-junction-message-id': 'id-1' });
+      const { seen, handler } = recording();
+      const { receiver } = await subscribed(bus, client, handler);
+      await receiver.deliver(receivedMessage({ messageId: first!.messageId, subject: 'erp.sales-order.create', applicationProperties: first!.applicationProperties }));
+      expect(seen[0]).toMatchObject({ messageId: 'id-1', headers: { 'junction-redrive-count': '2' } });
+      expect(seen[0]!.headers).not.toHaveProperty('x-junction-message-id');
+    });
+
     it('sends a body that is already JSON text (the outbox relay) as exactly those bytes: integers past 2^53 keep their digits', async () => {
       const { bus, client } = setup();
       const text = '{"id": "id-1", "correlationId": "corr-9", "payload": {"orderId": 9007199254740993, "total": 1.10}}';
