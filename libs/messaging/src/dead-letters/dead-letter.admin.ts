@@ -58,8 +58,9 @@ export interface DeadLetterActionResult {
  * List, inspect, redrive and purge dead letters, from the `dead_letter` mirror (every transport writes it, so this
  * works the same on memory, RabbitMQ and Service Bus) and the broker's DLQ. A redrive republishes the stored bytes to
  * the message's topic with the same message id, the original application properties and a redrive counter, so the
- * idempotent consumer acknowledges a message whose effect already happened without repeating it. Publish first, then
- * mark the rows: a crash between the two republishes once more on the next redrive, which the same id makes harmless.
+ * idempotent consumer acknowledges a message whose effect already happened without repeating it. Order: DLQ copies
+ * removed, publish, rows marked; a crash before the mark republishes once more on the next redrive, which the same id
+ * makes harmless.
  */
 @Injectable()
 export class DeadLetterAdmin {
@@ -98,6 +99,10 @@ export class DeadLetterAdmin {
     const bus = await this.bus();
     result.transport = bus.transport;
     const messages = uniqueMessages(rows);
+    // The DLQ copies go before the publish: a redriven message that fails again at once is dead-lettered again under
+    // the same id, and removing after the publish could take that new copy too. A publish that fails after this
+    // leaves the rows open: the mirror holds everything a redrive needs.
+    await this.removeFromBroker(bus, rows, result);
     await bus.publish(messages.map(republished));
     const at = new Date();
     await this.prisma.transaction(async (tx) => {
@@ -109,7 +114,6 @@ export class DeadLetterAdmin {
     });
     for (const row of rows) row.redrivenAt = at;
     result.items = rows.map(summaryOf);
-    await this.removeFromBroker(bus, rows, result);
     this.logger.log({ message: 'dead letters redriven', actor: who.actor, rows: rows.length, messages: messages.length, transport: bus.transport });
     return result;
   }
