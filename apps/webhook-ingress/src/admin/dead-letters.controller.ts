@@ -21,11 +21,12 @@ const summary = {
     redrivenAt: { type: 'string', format: 'date-time', nullable: true },
   },
 } as const;
+const TRANSPORTS: string[] = ['memory', 'rabbitmq', 'servicebus'];
 const actionResult = {
   type: 'object',
   properties: {
     dryRun: { type: 'boolean' },
-    transport: { type: 'string', enum: ['memory', 'rabbitmq', 'servicebus'], description: 'the bus it went through (absent on a dry run)' },
+    transport: { type: 'string', enum: TRANSPORTS, description: 'the bus it went through (absent on a dry run)' },
     matched: { type: 'integer' },
     remaining: { type: 'integer', description: 'matching rows left for another call (at most 1000 are handled per call)' },
     items: { type: 'array', items: summary },
