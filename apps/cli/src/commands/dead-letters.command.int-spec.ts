@@ -126,6 +126,27 @@ describeIfBroker('junction dead-letters (real Postgres, RabbitMQ)', () => {
     expect(await db.prisma.deadLetter.count()).toBe(0);
   });
 
+  it('sync mirrors a message only the broker DLQ holds, once', async () => {
+    const c = createMessage('erp.customer.create', { customerName: 'Broker Only', customerType: 'Company' }, { tenantId: 't1' });
+    const raw = `${topic}.raw`;
+    const handle2 = await bus.subscribe({ topic: raw, subscription, types: ['erp.customer.create'], maxDeliveryCount: 3, concurrency: 1 }, async () => ({
+      action: 'dead-letter',
+      reason: 'MAX_DELIVERIES_EXCEEDED',
+      description: 'the broker gave up on it',
+    }));
+    try {
+      await bus.publish([{ topic: raw, messageId: c.id, type: c.type, body: c }]);
+      await waitFor(async () => (await bus.peekDeadLetters(raw, subscription, 10)).length === 1);
+      const first = await junction('dead-letters', 'sync', '--topic', raw, '--subscription', subscription);
+      expect(first).toMatchObject({ code: 0, stdout: expect.stringContaining('Looked at 1 DLQ message(s) in 1 subscription(s); mirrored 1') });
+      expect((await junction('dead-letters', 'sync', '--topic', raw, '--subscription', subscription, '--json')).json()).toEqual({ subscriptions: 1, scanned: 1, imported: 0 });
+      expect((await junction('dead-letters', 'list', '--topic', raw, '--json')).json()).toMatchObject({ total: 1, items: [{ messageId: c.id, reason: 'MAX_DELIVERIES_EXCEEDED' }] });
+      expect(await junction('dead-letters', 'sync', '--topic', 'no.such.topic')).toMatchObject({ code: 64 });
+    } finally {
+      await handle2.close();
+    }
+  });
+
   it('refuses neither or several of an id, a filter and --all, and --dry-run with an id (64)', async () => {
     for (const argv of [
       ['dead-letters', 'redrive'],

@@ -138,6 +138,32 @@ export const deadLetterCommands: readonly CommandSpec[] = [
   },
   {
     group: 'dead-letters',
+    name: 'sync',
+    summary: "mirror what only the broker's DLQ holds (e.g. RabbitMQ's own dead letters after a crash loop), so list/redrive see it",
+    options: {
+      topic: { type: 'string', value: 'T', help: 'only this topic (with --subscription: any subscription, declared or not)' },
+      subscription: { type: 'string', value: 'S', help: 'only this subscription' },
+      max: { type: 'string', value: 'N', help: 'DLQ messages to look at per subscription (default 10000)' },
+    },
+    async run(call) {
+      const topic = call.args.string('topic');
+      const subscription = call.args.string('subscription');
+      const max = call.args.int('max', { min: 1, max: 100_000 }) ?? 10_000;
+      const { busTopology } = await import('@junction/messaging');
+      const targets =
+        topic !== undefined && subscription !== undefined
+          ? [{ topic, subscription }]
+          : busTopology(call.env.MAX_DELIVERY_COUNT).subscriptions.filter((s) => (topic ?? s.topic) === s.topic && (subscription ?? s.subscription) === s.subscription);
+      if (targets.length === 0) throw new UsageError('dead-letters sync: no subscription of the topology matches');
+      const result = await (await call.runtime.deadLetters()).syncFromBroker({ actor: call.actor.actor }, targets, max);
+      return {
+        json: { subscriptions: targets.length, ...result },
+        text: [`Looked at ${result.scanned} DLQ message(s) in ${targets.length} subscription(s); mirrored ${result.imported} that were not.`],
+      };
+    },
+  },
+  {
+    group: 'dead-letters',
     name: 'purge',
     summary: 'delete dead letters from the mirror and the broker DLQ (one id, a filter, or --all)',
     optionalPositionals: ['id'],

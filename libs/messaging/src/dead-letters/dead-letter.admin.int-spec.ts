@@ -188,6 +188,33 @@ describe.each(cases)('DeadLetterAdmin on %s (real Postgres)', (_name, busCase, a
     await expect(admin.show(operator, a.rowId)).rejects.toBeInstanceOf(ManagementError);
   });
 
+  run('syncs what only the broker DLQ holds into the mirror, once; then it can be redriven like any other', async () => {
+    const brokerOnly = `${topic}.raw`;
+    const raw = await bus.subscribe({ topic: brokerOnly, subscription, types: ['erp.customer.create'], maxDeliveryCount: 3, concurrency: 1 }, async () => ({
+      action: 'dead-letter',
+      reason: 'MAX_DELIVERIES_EXCEEDED',
+      description: 'the broker gave up on it',
+    }));
+    try {
+      const c = command();
+      await bus.publish([{ topic: brokerOnly, messageId: c.id, type: c.type, body: c }]);
+      await waitFor(async () => (await bus.peekDeadLetters(brokerOnly, subscription, 10)).length === 1);
+      expect((await admin.list(operator, { topic: brokerOnly })).total).toBe(0);
+
+      expect(await admin.syncFromBroker(operator, [{ topic: brokerOnly, subscription }])).toEqual({ scanned: 1, imported: 1 });
+      expect(await admin.syncFromBroker(operator, [{ topic: brokerOnly, subscription }])).toEqual({ scanned: 1, imported: 0 });
+      const [row] = (await admin.list(operator, { topic: brokerOnly })).items;
+      expect(row).toMatchObject({ messageId: c.id, reason: 'MAX_DELIVERIES_EXCEEDED', subscription });
+      expect(JSON.parse((await admin.show(operator, row!.id)).rawBody)).toEqual(c);
+      expect((await audits('dead-letter.synced')).map((a) => a.subject)).toEqual([`${brokerOnly}/${subscription}`]);
+
+      expect(await admin.purge(operator, { ids: [row!.id] })).toMatchObject({ matched: 1, removedFromBroker: 1 });
+      expect(await bus.peekDeadLetters(brokerOnly, subscription, 10)).toEqual([]);
+    } finally {
+      await raw.close();
+    }
+  });
+
   run('refuses an ambiguous or empty selection with VALIDATION_FAILED', async () => {
     await expect(admin.redrive(operator, {})).rejects.toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
     await expect(admin.redrive(operator, { all: true, ids: [randomUUID()] })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });

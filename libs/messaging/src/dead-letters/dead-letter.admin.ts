@@ -145,6 +145,42 @@ export class DeadLetterAdmin {
     return result;
   }
 
+  /**
+   * Mirrors what only the broker's DLQ holds: a message the broker dead-lettered by itself never reached the
+   * dispatcher (RabbitMQ's x-delivery-limit after a crash loop; a mirror write that failed). Looks at up to `max`
+   * messages per subscription; one that has an open row for its subscription is skipped, so running it again adds
+   * nothing. Installation operators only (the CLI): a broker-only message may name no tenant.
+   */
+  async syncFromBroker(who: DeadLetterActor, subscriptions: readonly { topic: string; subscription: string }[], max = DLQ_SCAN_MAX): Promise<{ scanned: number; imported: number }> {
+    const bus = await this.bus();
+    let scanned = 0;
+    let imported = 0;
+    for (const { topic, subscription } of subscriptions) {
+      const dead = await bus.peekDeadLetters(topic, subscription, max);
+      scanned += dead.length;
+      const mirrored = await this.deadLetters.openMessageIds(
+        subscription,
+        dead.map((d) => d.messageId),
+      );
+      const missing = dead.filter((d) => !mirrored.has(d.messageId));
+      if (missing.length === 0) continue;
+      await this.prisma.transaction(async (tx) => {
+        for (const d of missing) {
+          await this.deadLetters.record(
+            { messageId: d.messageId, topic, subscription, type: d.type, reason: d.reason, description: d.description, deliveryCount: d.deliveryCount, rawBody: d.rawBody, headers: { ...d.headers } },
+            tx,
+          );
+        }
+        await this.audit.insertMany(
+          [{ action: 'dead-letter.synced', actor: who.actor, tenantId: who.tenantId ?? null, subject: `${topic}/${subscription}`, outcome: 'ok', detail: { rows: missing.length, messageIds: missing.slice(0, 100).map((d) => d.messageId) } }],
+          tx,
+        );
+      });
+      imported += missing.length;
+    }
+    return { scanned, imported };
+  }
+
   private async row(who: DeadLetterActor, id: string): Promise<DeadLetter> {
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
     const row = uuid ? await this.deadLetters.find(id) : null;

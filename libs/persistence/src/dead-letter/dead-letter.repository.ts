@@ -80,6 +80,13 @@ export class DeadLetterRepository {
     return count;
   }
 
+  /** Which of these messages already have a row not yet redriven for the subscription. */
+  async openMessageIds(subscription: string, messageIds: readonly string[]): Promise<Set<string>> {
+    if (messageIds.length === 0) return new Set();
+    const rows = await this.prisma.deadLetter.findMany({ where: { subscription, redrivenAt: null, messageId: { in: [...messageIds] } }, select: { messageId: true } });
+    return new Set(rows.map((r) => r.messageId));
+  }
+
   async delete(ids: readonly string[], tx: Tx = this.prisma): Promise<number> {
     if (ids.length === 0) return 0;
     const { count } = await tx.deadLetter.deleteMany({ where: { id: { in: [...ids] } } });
