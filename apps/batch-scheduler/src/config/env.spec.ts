@@ -9,7 +9,7 @@ describe('batch-scheduler env: retention', () => {
   it('defaults every retention to a documented value', () => {
     const env = parse({});
     expect(env).toMatchObject({ RETENTION_ENABLED: true, RETENTION_INTERVAL_MINUTES: 60, RETENTION_BATCH_SIZE: 1_000, RETENTION_BATCH_PAUSE_MS: 50 });
-    expect(retentionPolicy(env).days).toEqual({ 'webhook-rejections': 14, 'audit-events': 365, inbox: 30, 'processed-messages': 45, 'dead-letters': 30, 'expired-webhook-secrets': 7, 'connection-health': 30, 'connection-events': 365, 'expired-oauth-states': 1, 'stale-claims': 7, 'command-results': 45, 'mcp-tool-calls': 30, 'mcp-tool-audit': 90 });
+    expect(retentionPolicy(env).days).toEqual({ 'webhook-rejections': 14, 'audit-events': 365, inbox: 30, 'processed-messages': 45, 'dead-letters': 30, 'expired-webhook-secrets': 7, 'connection-health': 30, 'connection-events': 365, 'expired-oauth-states': 1, 'stale-claims': 7, 'command-results': 45, 'mcp-tool-calls': 30, 'mcp-tool-audit': 90, 'metric-windows-minute': 7, 'metric-windows-hour': 400 });
   });
 
   it('takes 0 as keep forever, and refuses a processed-message retention below its floor', () => {

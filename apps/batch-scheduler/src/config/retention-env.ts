@@ -53,6 +53,10 @@ export const retentionEnvShape = {
   RETENTION_COMMAND_RESULTS_DAYS: anyDays(7).optional(),
   RETENTION_MCP_TOOL_CALLS_DAYS: days(30, 7),
   RETENTION_MCP_TOOL_AUDIT_DAYS: days(90, 1),
+  /** metrics-aggregator's 1-minute windows (Prometheus reads the last minutes; the read API an hour by default). */
+  RETENTION_METRIC_MINUTE_WINDOWS_DAYS: days(7, 1),
+  /** Its 1-hour windows: trends and uptime over months. */
+  RETENTION_METRIC_HOUR_WINDOWS_DAYS: days(400, 7),
   /** Rows per DELETE statement (each its own short transaction). */
   RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(1_000),
   /** Pause between two batches, so that a large backlog never hogs the database. */
@@ -101,6 +105,8 @@ export function retentionPolicy(env: RetentionEnv): RetentionPolicy {
       'command-results': env.RETENTION_COMMAND_RESULTS_DAYS ?? env.RETENTION_PROCESSED_MESSAGES_DAYS,
       'mcp-tool-calls': env.RETENTION_MCP_TOOL_CALLS_DAYS,
       'mcp-tool-audit': env.RETENTION_MCP_TOOL_AUDIT_DAYS,
+      'metric-windows-minute': env.RETENTION_METRIC_MINUTE_WINDOWS_DAYS,
+      'metric-windows-hour': env.RETENTION_METRIC_HOUR_WINDOWS_DAYS,
     },
     batchSize: env.RETENTION_BATCH_SIZE,
     pauseMs: env.RETENTION_BATCH_PAUSE_MS,

@@ -23,6 +23,9 @@ import { PrismaService } from '../prisma/prisma.service';
  * - `mcp-tool-calls`: mcp_tool_call (mcp-gateway's per-call metrics rows) by calledAt;
  * - `mcp-tool-audit`: audit_event rows of action mcp.tool.called (one per MCP tool call) by occurredAt, kept apart from
  *   the admin audit trail (`audit-events`) because they come at the rate of tool calls.
+ * - `metric-windows-minute` / `metric-windows-hour`: metric_window rows (metrics-aggregator) of each window size by
+ *   windowStart (the primary key leads with windowSize, windowStart): minutes are many and short-lived, hours are kept
+ *   for trends.
  */
 export const RETENTION_TARGETS = [
   'webhook-rejections',
@@ -38,6 +41,8 @@ export const RETENTION_TARGETS = [
   'command-results',
   'mcp-tool-calls',
   'mcp-tool-audit',
+  'metric-windows-minute',
+  'metric-windows-hour',
 ] as const;
 export type RetentionTarget = (typeof RETENTION_TARGETS)[number];
 
@@ -61,6 +66,8 @@ const OLDER_THAN: Record<RetentionTarget, { table: string; where: string; viaCre
   'command-results': { table: 'command_result', where: `"receivedAt" < $1` },
   'mcp-tool-calls': { table: 'mcp_tool_call', where: `"calledAt" < $1` },
   'mcp-tool-audit': { table: 'audit_event', where: `"action" = 'mcp.tool.called' AND "occurredAt" < $1` },
+  'metric-windows-minute': { table: 'metric_window', where: `"windowSize" = '1m' AND "windowStart" < $1` },
+  'metric-windows-hour': { table: 'metric_window', where: `"windowSize" = '1h' AND "windowStart" < $1` },
 };
 
 function deleteSql(target: RetentionTarget): string {

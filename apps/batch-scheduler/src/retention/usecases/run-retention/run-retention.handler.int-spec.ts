@@ -19,6 +19,8 @@ const DAYS: RetentionPolicy['days'] = {
   'command-results': 45,
   'mcp-tool-calls': 30,
   'mcp-tool-audit': 90,
+  'metric-windows-minute': 7,
+  'metric-windows-hour': 400,
 };
 
 /** The retention job against real Postgres: what it deletes, how (batches, each committed), and who may run it. */
@@ -70,6 +72,8 @@ describe('RunRetentionHandler (Postgres)', () => {
       'command-results': 'command_result',
       'mcp-tool-calls': 'mcp_tool_call',
       'mcp-tool-audit': 'audit_event',
+      'metric-windows-minute': 'metric_window',
+      'metric-windows-hour': 'metric_window',
     }[target];
     const [row] = await db.prisma.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(*) AS n FROM "${table}"`);
     return Number(row!.n);
@@ -82,7 +86,7 @@ describe('RunRetentionHandler (Postgres)', () => {
 
   async function seed() {
     now = new Date();
-    await db.prisma.$executeRawUnsafe('TRUNCATE "audit_event", "inbox_message", "processed_message", "dead_letter", "webhook_endpoint", "credential", "connection", "integration_type", "command_claim", "command_result", "mcp_tool_call" CASCADE');
+    await db.prisma.$executeRawUnsafe('TRUNCATE "audit_event", "inbox_message", "processed_message", "dead_letter", "webhook_endpoint", "credential", "connection", "integration_type", "command_claim", "command_result", "mcp_tool_call", "metric_window" CASCADE');
     const audit = (action: string, n: number, at: Date) =>
       db.prisma.auditEvent.createMany({ data: Array.from({ length: n }, () => ({ action, actor: 'test', outcome: 'x', occurredAt: at })) });
     await audit('webhook.rejected', 23, ago(20));
@@ -143,6 +147,17 @@ describe('RunRetentionHandler (Postgres)', () => {
       db.prisma.mcpToolCall.createMany({ data: Array.from({ length: n }, () => ({ tool: 'everything__echo', tenantId: 't1', apiKeyId: 'k', outcome: 'ok', latencyMs: 3, calledAt: at })) });
     await toolCalls(3, ago(31));
     await toolCalls(1, ago(29));
+    // metrics-aggregator's windows: each size by its own age.
+    const windows = (size: '1m' | '1h', starts: Date[]) =>
+      db.prisma.metricWindow.createMany({
+        data: starts.map((windowStart) => ({
+          windowSize: size, windowStart, tenantId: 't1', provider: 'erpnext', connection: 'c', operation: 'op',
+          total: 1, successful: 1, failed: 0, unavailable: 0, errorRate: 0, uptimePct: 100,
+          latencySumMs: 5, latencyMaxMs: 5, avgLatencyMs: 5, p95LatencyMs: 5, p99LatencyMs: 5, latencySketch: Buffer.alloc(0),
+        })),
+      });
+    await windows('1m', [ago(8), new Date(ago(8).getTime() + 60_000), ago(6)]);
+    await windows('1h', [ago(401), ago(30), ago(8)]);
   }
 
   it('deletes only rows older than each cutoff, in committed batches of the configured size, and leaves newer ones', async () => {
@@ -165,7 +180,11 @@ describe('RunRetentionHandler (Postgres)', () => {
       'command-results': 6,
       'mcp-tool-calls': 3,
       'mcp-tool-audit': 5,
+      'metric-windows-minute': 2,
+      'metric-windows-hour': 1,
     });
+    expect(await db.prisma.metricWindow.count({ where: { windowSize: '1m' } })).toBe(1);
+    expect(await db.prisma.metricWindow.count({ where: { windowSize: '1h' } })).toBe(2);
     expect(await db.prisma.commandResult.count()).toBe(2);
     expect(await db.prisma.mcpToolCall.count()).toBe(1);
     expect(await db.prisma.auditEvent.count({ where: { action: 'mcp.tool.called' } })).toBe(2);
