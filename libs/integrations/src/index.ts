@@ -41,4 +41,4 @@ export { RedditProbe } from './probes/providers/reddit.probe';
 export { ShopifyProbe, DEFAULT_SHOPIFY_API_VERSION } from './probes/providers/shopify.probe';
 export { MagentoProbe, RestProbe, WooCommerceProbe } from './probes/providers/commerce.probes';
 export { McpProbe } from './probes/mcp/mcp.probe';
-export { mcpTargetOf, usesMcp, PROVIDER_MCP_SERVER_SCHEMA } from './resolve/mcp-server.target';
+export { mcpTargetOf, providerMcpCallTool, usesMcp, PROVIDER_MCP_SERVER_SCHEMA, type ProviderMcpCallOptions } from './resolve/mcp-server.target';

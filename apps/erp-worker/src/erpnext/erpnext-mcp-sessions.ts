@@ -1,9 +1,7 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
-import { ErpNextMcpClient, type ErpNextCallOptions, type ErpNextPort, type McpToolResult } from '@junction/connectors/erpnext';
-import { mcpTargetOf, type IntegrationsOptions, type ResolvedConnection } from '@junction/integrations';
-import { McpClients, type McpCallScope } from '@junction/mcp';
-
-const CLIENT_INFO = { name: 'junction-erp-worker', version: '1.0.0' };
+import { ErpNextMcpClient, type ErpNextPort } from '@junction/connectors/erpnext';
+import { providerMcpCallTool, type IntegrationsOptions, type ResolvedConnection } from '@junction/integrations';
+import { McpClients } from '@junction/mcp';
 
 /**
  * ERPNext through an MCP server, for `erpnext` connections with `config.transport: "mcp"`: ErpNextMcpClient (the same
@@ -32,15 +30,7 @@ export class ErpNextMcpSessions implements OnApplicationShutdown {
    * opened by the first call.
    */
   clientFor(resolved: ResolvedConnection, timeoutMs: number): ErpNextPort {
-    const target = mcpTargetOf(resolved, this.integrations);
-    const mcp = this.pool.get(resolved.id, resolved.version ?? 'unversioned', () => ({
-      target,
-      connection: resolved.id,
-      requestTimeoutMs: timeoutMs,
-      clientInfo: CLIENT_INFO,
-    }));
-    // callToolResult: an isError result comes back, so ErpNextMcpClient classifies the server's own error (its status).
-    return new ErpNextMcpClient({ callTool: async (name, args, options) => (await mcp.callToolResult(name, args, scopeOf(options))) as McpToolResult });
+    return new ErpNextMcpClient({ callTool: providerMcpCallTool(this.pool, resolved, { integrations: this.integrations, timeoutMs, clientName: 'junction-erp-worker' }) });
   }
 
   /** Open MCP clients (one per connection in use). */
@@ -51,10 +41,4 @@ export class ErpNextMcpSessions implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.pool.closeAll();
   }
-}
-
-/** The pipeline attempt's limit as the request's deadline, and its signal; outside a pipeline, the client's default budget. */
-function scopeOf(options: ErpNextCallOptions): McpCallScope {
-  const limitMs = options.headersTimeout;
-  return { deadline: limitMs !== undefined ? Date.now() + limitMs : undefined, signal: options.signal };
 }

@@ -4,7 +4,7 @@ import {
   ConnectionError,
   connectionTimeoutMs,
   defaultLinkedInVersion,
-  mcpTargetOf,
+  providerMcpCallTool,
   requiredConfigString,
   UnresolvedConnectionError,
   usesMcp,
@@ -99,18 +99,9 @@ export class LinkedInConnections {
       throw invalid(resolved, 'transport mcp: the LinkedIn MCP server holds the OAuth grant; give the connection a bearer credential (the server\'s token, or the member token for a stdio server\'s secretEnv)');
     }
     // INVALID_CONFIG / MCP_COMMAND_NOT_ALLOWED leave as ConnectionError: dead-lettered with that code (ConnectionClients).
-    const target = mcpTargetOf(resolved, { mcpStdioCommands: mcp.stdioCommands });
+    // The attempt's budget bounds the call (and, on first use, the server's start and initialize).
     const timeoutMs = connectionTimeoutMs(resolved, this.options.timeoutMs);
-    const session = mcp.clients.get(resolved.id, resolved.version ?? 'unversioned', () => ({
-      target,
-      connection: resolved.id,
-      requestTimeoutMs: timeoutMs,
-      clientInfo: { name: 'junction-linkedin-worker', version: '1.0.0' },
-    }));
-    return new LinkedInMcpClient({
-      // The attempt's budget bounds the call (and, on first use, the server's start and initialize).
-      callTool: (name, args, o) => session.callToolResult(name, args, { signal: o.signal, deadline: Date.now() + Math.min(o.headersTimeout ?? timeoutMs, timeoutMs) }),
-    });
+    return new LinkedInMcpClient({ callTool: providerMcpCallTool(mcp.clients, resolved, { integrations: { mcpStdioCommands: mcp.stdioCommands }, timeoutMs, clientName: 'junction-linkedin-worker' }) });
   }
 }
 

@@ -2,7 +2,7 @@ import { RedditClient, RedditMcpClient, type RedditPort } from '@junction/connec
 import {
   ConnectionClients,
   connectionTimeoutMs,
-  mcpTargetOf,
+  providerMcpCallTool,
   requiredConfigString,
   usesMcp,
   type ConnectionFallback,
@@ -72,17 +72,7 @@ function buildMcpClient(resolved: ResolvedConnection, options: RedditClientsOpti
   const mcp = options.mcp;
   if (!mcp) throw new IntegrationError('auth', `Reddit connection ${resolved.id}: transport mcp is not available in this worker`, { provider: 'reddit', operation: 'connect' });
   // INVALID_CONFIG / MCP_COMMAND_NOT_ALLOWED leave as ConnectionError: dead-lettered with that code (ConnectionClients).
-  const target = mcpTargetOf(resolved, { mcpStdioCommands: mcp.stdioCommands });
+  // The attempt's budget (and the command's deadline) bounds the call, and on first use the server's start.
   const timeoutMs = connectionTimeoutMs(resolved, options.timeoutMs);
-  const session = mcp.clients.get(resolved.id, resolved.version ?? 'unversioned', () => ({
-    target,
-    connection: resolved.id,
-    requestTimeoutMs: timeoutMs,
-    clientInfo: { name: 'junction-reddit-analyzer', version: '1.0.0' },
-  }));
-  return new RedditMcpClient({
-    // The attempt's budget (and the command's deadline) bounds the call, and on first use the server's start.
-    callTool: (name, args, o) =>
-      session.callToolResult(name, args, { signal: o.signal, deadline: Math.min(o.deadline ?? Infinity, Date.now() + Math.min(o.headersTimeout ?? timeoutMs, timeoutMs)) }),
-  });
+  return new RedditMcpClient({ callTool: providerMcpCallTool(mcp.clients, resolved, { integrations: { mcpStdioCommands: mcp.stdioCommands }, timeoutMs, clientName: 'junction-reddit-analyzer' }) });
 }

@@ -8,7 +8,7 @@
  * to a stdio server as environment variables named by `secretEnv` ({"ERPNEXT_API_KEY": "apiKey", …}), never in its
  * config (config is shown by the admin API). A stdio command must be on the operator's MCP_STDIO_COMMANDS list.
  */
-import type { McpTarget } from '@junction/mcp';
+import type { McpClients, McpTarget, McpToolResult } from '@junction/mcp';
 import { ConnectionError, type ConnectionSecret, type ResolvedConnection } from '../connections/connection.types';
 import { stdioCommandAllowed, type IntegrationsOptions } from '../integrations.options';
 
@@ -177,4 +177,40 @@ function invalid(connection: ResolvedConnection, what: string): ConnectionError 
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A provider call's budget as its MCP adapter receives it (ErpNextCallOptions, LinkedInCallOptions, RedditCallOptions). */
+export interface ProviderMcpCallOptions {
+  /** The pipeline attempt's limit (ms). */
+  readonly headersTimeout?: number;
+  /** The command's deadline (epoch ms), when it has one. */
+  readonly deadline?: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The `callTool` of a provider's MCP adapter (transport mcp) for `resolved`: one pooled McpClient per connection and
+ * version in `pool` (the worker closes the pool at shutdown), with no pipeline of its own: the worker's provider
+ * pipeline already wraps each port call, so a tools/call is bounded by that attempt's limit (at most `timeoutMs`, the
+ * connection's request budget, as over REST), the command's deadline, and the attempt's signal. `callToolResult`: an
+ * isError result comes back for the adapter to classify as the provider's own error.
+ * Throws ConnectionError INVALID_CONFIG / MCP_COMMAND_NOT_ALLOWED before anything is started.
+ */
+export function providerMcpCallTool(
+  pool: McpClients,
+  resolved: ResolvedConnection,
+  options: { integrations: IntegrationsOptions | undefined; timeoutMs: number; clientName: string },
+): (name: string, args: Record<string, unknown>, call: ProviderMcpCallOptions) => Promise<McpToolResult> {
+  const { timeoutMs } = options;
+  const target = mcpTargetOf(resolved, options.integrations);
+  const session = pool.get(resolved.id, resolved.version ?? 'unversioned', () => ({
+    target,
+    connection: resolved.id,
+    requestTimeoutMs: timeoutMs,
+    clientInfo: { name: options.clientName, version: '1.0.0' },
+  }));
+  return async (name, args, call) => {
+    const deadline = Math.min(call.deadline ?? Infinity, Date.now() + Math.min(call.headersTimeout ?? timeoutMs, timeoutMs));
+    return (await session.callToolResult(name, args, { deadline, signal: call.signal })) as McpToolResult;
+  };
 }
