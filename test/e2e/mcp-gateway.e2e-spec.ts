@@ -7,7 +7,7 @@ import { ErpNextSandbox } from '@junction/connectors/erpnext';
 import { INTEGRATION_TYPES } from '@junction/integrations';
 import { ApiKeyRepository, AuditEventRepository, type Connection } from '@junction/persistence';
 import { formatKeyEntry } from '@junction/security';
-import { createTestDatabase, rabbitMqReachable, serverEverythingStdio, startAppProcess, testRabbitMqUrl, waitUntil, type AppProcess, type TestDatabase } from '@junction/testing';
+import { createTestDatabase, processAlive, rabbitMqReachable, serverEverythingStdio, startAppProcess, testRabbitMqUrl, waitUntil, type AppProcess, type TestDatabase } from '@junction/testing';
 import { ApiKeyService } from '@junction/webhooks';
 
 const describeIfBroker = rabbitMqReachable('the mcp-gateway end-to-end test') ? describe : describe.skip;
@@ -127,15 +127,6 @@ describeIfBroker('mcp-gateway (built processes, MCP SDK client, RabbitMQ, Postgr
     const servers = childrenOf(gateway.child.pid!);
     expect(servers.length).toBeGreaterThanOrEqual(1);
     expect(await gateway.stop()).toBe(0);
-    await waitUntil(() => servers.every((pid) => childrenOf(gateway.child.pid!).length === 0 && !isRunning(pid)), 10_000, 'the stdio servers gone');
+    await waitUntil(() => servers.every((pid) => childrenOf(gateway.child.pid!).length === 0 && !processAlive(pid)), 10_000, 'the stdio servers gone');
   }, 30_000);
 });
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

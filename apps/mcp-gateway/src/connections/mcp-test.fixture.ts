@@ -41,13 +41,3 @@ export async function createConnection(app: RunningApp, prisma: PrismaService, c
     },
   });
 }
-
-/** Whether a process runs (signal 0 checks without signalling). */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -5,11 +5,11 @@ import { MemoryBroker, MemoryTransport, toOutgoing } from '@junction/messaging';
 import type { Connection } from '@junction/persistence';
 import { parseEnv, startApp, type RunningApp } from '@junction/platform';
 import { formatKeyEntry } from '@junction/security';
-import { createTestDatabase, serverEverythingStdio, startServerEverythingHttp, waitUntil, type EverythingHttpServer, type TestDatabase } from '@junction/testing';
+import { createTestDatabase, processAlive as alive, serverEverythingStdio, startServerEverythingHttp, waitUntil, type EverythingHttpServer, type TestDatabase } from '@junction/testing';
 import { mcpGateway } from '../app.definition';
 import { mcpGatewayEnvSchema } from '../config/env';
 import { McpServerPool } from '../connections/mcp-server.pool';
-import { alive, createConnection, seedIntegrationTypes } from '../connections/mcp-test.fixture';
+import { createConnection, seedIntegrationTypes } from '../connections/mcp-test.fixture';
 import { ToolDispatchRepository } from './tool-dispatch.repository';
 import { InvokeToolHandler } from './usecases/invoke-tool/invoke-tool.handler';
 
