@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, type Tx } from '@junction/persistence';
+import { PrismaService, ProcessedMessageRepository, type Tx } from '@junction/persistence';
 import { fromRow, keyString, mergeInto, toRow, type WindowKey, type WindowRow, type WindowSize, type WindowState } from './window-aggregate';
 
 export interface CallBatchItem {
@@ -37,6 +37,9 @@ interface RawWindow extends Omit<WindowRow, 'latencySketch'> {
  */
 @Injectable()
 export class MetricWindowRepository {
+  /** The idempotent consumers' guard (stateless). */
+  private readonly marks = new ProcessedMessageRepository();
+
   constructor(private readonly prisma: PrismaService) {}
 
   /**
@@ -45,19 +48,11 @@ export class MetricWindowRepository {
    * window deltas. Returns how many were new.
    */
   async applyBatch(consumer: string, messageIds: readonly string[], fold: (fresh: ReadonlySet<string>) => Map<string, WindowState>): Promise<number> {
-    const ids = [...new Set(messageIds.map((id) => id.toLowerCase()))].sort();
     return this.prisma.transaction(async (tx) => {
-      const marked = await tx.$queryRawUnsafe<{ messageId: string }[]>(
-        `INSERT INTO "processed_message" ("consumer", "messageId")
-         SELECT $1, id FROM unnest($2::uuid[]) AS id ORDER BY id
-         ON CONFLICT DO NOTHING RETURNING "messageId"::text AS "messageId"`,
-        consumer,
-        ids,
-      );
-      if (marked.length === 0) return 0;
-      const deltas = fold(new Set(marked.map((m) => m.messageId.toLowerCase())));
-      await this.merge(tx, [...deltas.values()]);
-      return marked.length;
+      const fresh = await this.marks.tryRecordMany(tx, consumer, messageIds);
+      if (fresh.size === 0) return 0;
+      await this.merge(tx, [...fold(fresh).values()]);
+      return fresh.size;
     });
   }
 

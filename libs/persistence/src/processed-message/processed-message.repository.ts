@@ -16,4 +16,20 @@ export class ProcessedMessageRepository {
       ON CONFLICT DO NOTHING`;
     return inserted === 1;
   }
+
+  /**
+   * tryRecord for a batch: the ids (lower-case) that were not yet recorded for `consumer`, now recorded in `tx`. Rows
+   * are inserted in id order, so two batches sharing ids cannot deadlock on each other.
+   */
+  async tryRecordMany(tx: Tx, consumer: string, messageIds: readonly string[]): Promise<Set<string>> {
+    const ids = [...new Set(messageIds.map((id) => id.toLowerCase()))].sort();
+    const marked = await tx.$queryRawUnsafe<{ messageId: string }[]>(
+      `INSERT INTO "processed_message" ("consumer", "messageId")
+       SELECT $1, id FROM unnest($2::uuid[]) AS id ORDER BY id
+       ON CONFLICT DO NOTHING RETURNING "messageId"::text AS "messageId"`,
+      consumer,
+      ids,
+    );
+    return new Set(marked.map((m) => m.messageId.toLowerCase()));
+  }
 }
