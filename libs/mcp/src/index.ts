@@ -1,7 +1,7 @@
 export { McpClient, textOf, type McpCallScope, type McpClientOptions, type McpClientStats, type McpHealth, type McpHealthStatus } from './mcp-client';
 export { McpClients } from './mcp-clients';
-export { classifyMcpFailure, McpCallError, McpCodes, type McpCode } from './mcp-errors';
-export { createTransport, describeTarget, type McpTarget } from './mcp-target';
+export { classifyMcpFailure, isParseError, McpCallError, McpCodes, type McpCode } from './mcp-errors';
+export { createTransport, describeTarget, printable, type McpTarget } from './mcp-target';
 // The provider MCP servers and adapters (libs/connectors/<p>/src/mcp): hosting, entry, error classification, result reading.
 export { serveProviderMcpHttp, type ProviderMcpHttpAuth, type ProviderMcpHttpOptions, type ProviderMcpHttpServer } from './provider/provider-mcp-http';
 export {

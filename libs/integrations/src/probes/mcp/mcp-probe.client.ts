@@ -9,7 +9,7 @@
  * 429 as unreachable, where a connection test says auth, permission and rate_limited.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { createTransport, type McpTarget } from '@junction/mcp';
+import { createTransport, isParseError, type McpTarget } from '@junction/mcp';
 
 const MAX_TOOL_PAGES = 10;
 
@@ -66,9 +66,4 @@ export async function mcpHandshake(target: McpTarget, timeoutMs: number): Promis
     // and DELETEs the session. The result does not wait for a slow server to go away.
     client.close().catch(() => undefined);
   }
-}
-
-/** A transport error saying the peer's output is not JSON-RPC (JSON.parse or schema validation failed). */
-export function isParseError(error: unknown): boolean {
-  return error instanceof SyntaxError || (error instanceof Error && (error.name === 'ZodError' || error.constructor.name === 'ZodError' || error.constructor.name === '$ZodError'));
 }

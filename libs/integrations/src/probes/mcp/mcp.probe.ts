@@ -2,13 +2,13 @@ import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamable
 import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import type { McpTarget } from '@junction/mcp';
+import { isParseError, printable, type McpTarget } from '@junction/mcp';
 import { ConnectionError, type ConnectionProbe, type ConnectionTestResult, type ProbeErrorClass, type ResolvedConnection } from '../../connections/connection.types';
 import type { IntegrationsOptions } from '../../integrations.options';
 import { mcpTargetOf } from '../../resolve/mcp-server.target';
 import { transportFailure } from '../http/probe-http.client';
 import { errorName, ProbeFailure, runProbe } from '../probe-failure';
-import { isParseError, McpHandshakeError, mcpHandshake } from './mcp-probe.client';
+import { McpHandshakeError, mcpHandshake } from './mcp-probe.client';
 
 const LABELS: Readonly<Record<string, string>> = { 'mcp-stdio': 'MCP (stdio)', 'mcp-http': 'MCP (Streamable HTTP)', 'mcp-sse': 'MCP (SSE)' };
 
@@ -106,9 +106,4 @@ function httpClass(label: string, status: number | undefined, target: McpTarget)
   if (status !== undefined && status >= 500) return new ProbeFailure('unreachable', `${label}: ${where} answered ${status}`);
   if (status === -1) return new ProbeFailure('protocol', `${label}: ${where} answered with a content type that is not MCP (JSON or an event stream)`);
   return new ProbeFailure('protocol', `${label}: ${where} answered an unexpected ${status ?? 'response'}`);
-}
-
-/** Remote-supplied names, shortened to a safe printable form. */
-function printable(value: string): string {
-  return value.replace(/[^\w.@:/+-]/g, '_').slice(0, 100);
 }
