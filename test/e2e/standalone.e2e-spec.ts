@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startAppProcess, waitUntil, type AppProcess } from '@junction/testing';
@@ -12,7 +13,7 @@ describe('standalone (npm start)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'junction-standalone-'));
   // Run as root, embedded Postgres runs initdb as an unprivileged user, which must be able to enter the folder.
   chmodSync(dataDir, 0o755);
-  const offset = 20_000 + Math.floor(Math.random() * 20_000);
+  let offset: number;
   let junction: AppProcess;
   let startMs: number;
   let sandboxPort: number;
@@ -20,6 +21,7 @@ describe('standalone (npm start)', () => {
   beforeAll(async () => {
     execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'ignore' });
     sandboxPort = await freePort();
+    offset = await freeOffset();
     const t0 = Date.now();
     junction = await startAppProcess(
       'dist/apps/standalone/main.js',
@@ -134,3 +136,24 @@ describe('standalone (npm start)', () => {
     expect(customers).toEqual([{ name: 'Acme GmbH', customer_type: 'Company' }]);
   });
 });
+
+/**
+ * A JUNCTION_PORT_OFFSET whose app ports (3000–3007) and sandbox ports (8000–8004) are all free now and below the
+ * kernel's ephemeral range (32768 up here), where an outgoing connection's local port could take one before we bind it.
+ */
+async function freeOffset(): Promise<number> {
+  const ports = (offset: number) => [...Array.from({ length: 8 }, (_, i) => 3000 + i), ...Array.from({ length: 5 }, (_, i) => 8000 + i)].map((p) => p + offset);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const offset = 10_000 + Math.floor(Math.random() * 14_700);
+    if ((await Promise.all(ports(offset).map(canListen))).every(Boolean)) return offset;
+  }
+  throw new Error('no free port offset found');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
