@@ -3,7 +3,7 @@ export type { PersistenceModuleOptions } from './persistence.module';
 export { DatabaseUnavailableError, PrismaService } from './prisma/prisma.service';
 export type { PrismaServiceOptions, TransactionOptions, Tx } from './prisma/prisma.service';
 export { Prisma } from './generated/prisma/client';
-export type { ApiKey, AuditEvent, CallRecord, CommandClaim, Connection, ConnectionEvent, ConnectionHealth, Credential, DeadLetter, EffectLedger, InboxMessage, IntegrationType, OAuthState, OAuthToken, OutboxMessage, OutboxParked, ProcessedMessage, WebhookEndpoint, WebhookSecret } from './generated/prisma/client';
+export type { Alert, AlertChannel, AlertDelivery, AlertRule, ApiKey, AuditEvent, BatchFile, BatchRowError, BatchRun, CallRecord, CommandClaim, Connection, ConnectionEvent, ConnectionHealth, Credential, DeadLetter, EffectLedger, InboxMessage, IntegrationType, OAuthState, OAuthToken, OutboxMessage, OutboxParked, ProcessedMessage, Schedule, WebhookEndpoint, WebhookSecret } from './generated/prisma/client';
 
 export { OutboxRepository } from './outbox/outbox.repository';
 export { OutboxParkedRepository } from './outbox/outbox-parked.repository';
