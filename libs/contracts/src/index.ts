@@ -12,6 +12,7 @@ export * from './messages/reddit.messages';
 export * from './messages/mcp.messages';
 export * from './messages/webhook.messages';
 export * from './messages/integration.messages';
+export * from './messages/ops.messages';
 export * from './messages/registry';
 export * from './messages/create-message';
 export * from './topics/topology';

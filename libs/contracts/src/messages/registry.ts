@@ -8,6 +8,7 @@ import { erpMessages } from './erp.messages';
 import { integrationCallRecorded, integrationConnectionReauthRequired } from './integration.messages';
 import { linkedinMessages } from './linkedin.messages';
 import { mcpMessages } from './mcp.messages';
+import { opsAlertFired, opsAlertResolved } from './ops.messages';
 import { redditMessages } from './reddit.messages';
 import { webhooksReceived } from './webhook.messages';
 
@@ -22,7 +23,7 @@ export const Messages = {
   ...linkedinMessages,
   ...redditMessages,
   ...mcpMessages,
-  ...messagesByType(integrationCallRecorded, integrationConnectionReauthRequired, webhooksReceived),
+  ...messagesByType(integrationCallRecorded, integrationConnectionReauthRequired, webhooksReceived, opsAlertFired, opsAlertResolved),
 } as const;
 
 export type MessageType = keyof typeof Messages;
