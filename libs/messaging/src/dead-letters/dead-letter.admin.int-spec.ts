@@ -123,6 +123,12 @@ describe.each(cases)('DeadLetterAdmin on %s (real Postgres)', (_name, busCase, a
     expect((await admin.list({ actor: 'admin:k', tenantId: 'other' }, { topic })).total).toBe(0);
     await expect(admin.show({ actor: 'admin:k', tenantId: 'other' }, rowId)).rejects.toMatchObject({ code: 'DEAD_LETTER_NOT_FOUND', status: 404 });
     expect((await admin.show({ actor: 'admin:k', tenantId: 't1' }, rowId)).id).toBe(rowId);
+    // The tenant comes from the column; a row mirrored before the column existed (null) is still found by its body.
+    expect((await db.prisma.deadLetter.findUniqueOrThrow({ where: { id: rowId } })).tenantId).toBe('t1');
+    await db.prisma.deadLetter.update({ where: { id: rowId }, data: { tenantId: null } });
+    expect((await admin.list({ actor: 'admin:k', tenantId: 't1' }, { topic })).items.map((i) => i.id)).toContain(rowId);
+    expect((await admin.show({ actor: 'admin:k', tenantId: 't1' }, rowId)).id).toBe(rowId);
+    expect((await admin.list({ actor: 'admin:k', tenantId: 'other' }, { topic })).total).toBe(0);
   });
 
   run('redrives one: same id, original headers plus the redrive count, processed once, marked, gone from the broker DLQ, audited', async () => {

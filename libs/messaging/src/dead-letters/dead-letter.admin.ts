@@ -4,6 +4,7 @@ import { AuditEventRepository, type DeadLetter, DeadLetterRepository, PrismaServ
 import { JsonText, type MessageBus, type OutgoingMessage, REDRIVE_COUNT_HEADER } from '../bus/message-bus.port';
 import { MESSAGE_BUS } from '../messaging.tokens';
 import {
+  belongsTo,
   type DeadLetterDetail,
   DeadLetterErrors,
   deadLetterListSchema,
@@ -13,7 +14,7 @@ import {
   filterOf,
   parseInput,
   summaryOf,
-  tenantMarker,
+  tenantScope,
 } from './dead-letter.selection';
 
 /** Rows one redrive or purge handles at most; a larger selection is done in several calls (`remaining` says so). */
@@ -79,7 +80,7 @@ export class DeadLetterAdmin {
 
   async list(who: DeadLetterActor, query: unknown): Promise<{ total: number; items: DeadLetterSummary[]; limit: number; offset: number }> {
     const q = parseInput(deadLetterListSchema, query);
-    const filter = { ...q, ...(who.tenantId === undefined ? {} : { bodyContains: tenantMarker(who.tenantId) }) };
+    const filter = { ...q, ...(who.tenantId === undefined ? {} : { tenant: tenantScope(who.tenantId) }) };
     const [total, rows] = await Promise.all([this.deadLetters.count(filter), this.deadLetters.list(filter)]);
     return { total, items: rows.map(summaryOf), limit: q.limit, offset: q.offset };
   }
@@ -184,7 +185,7 @@ export class DeadLetterAdmin {
   private async row(who: DeadLetterActor, id: string): Promise<DeadLetter> {
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
     const row = uuid ? await this.deadLetters.find(id) : null;
-    if (!row || (who.tenantId !== undefined && !row.rawBody.includes(tenantMarker(who.tenantId)))) {
+    if (!row || (who.tenantId !== undefined && !belongsTo(row, who.tenantId))) {
       throw new ManagementError(DeadLetterErrors.notFound, 404, `no dead letter ${id}`);
     }
     return row;

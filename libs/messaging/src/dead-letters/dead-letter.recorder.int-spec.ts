@@ -90,5 +90,7 @@ describe('DeadLetterRecorder (real Postgres)', () => {
     await dispatcher.dispatch(delivery(event));
     expect(await answers(event.id)).toEqual([]);
     expect(await db.prisma.deadLetter.count({ where: { messageId: event.id } })).toBe(1);
+    // The envelope's tenant lands in its column (alerts count dead letters per tenant; the admin API filters by it).
+    expect((await db.prisma.deadLetter.findFirst({ where: { messageId: event.id } }))?.tenantId).toBe('t1');
   });
 });

@@ -55,12 +55,22 @@ export function parseInput<T extends z.ZodTypeAny>(schema: T, input: unknown): z
 /** The repository filter a selection means; `tenantId` narrows to one tenant's envelopes (see DeadLetterAdmin). */
 export function filterOf(selection: DeadLetterSelection, tenantId: string | undefined): DeadLetterFilter {
   const base: DeadLetterFilter = selection.ids ? { ids: selection.ids } : { ...(selection.filter ?? {}) };
-  return tenantId === undefined ? base : { ...base, bodyContains: tenantMarker(tenantId) };
+  return tenantId === undefined ? base : { ...base, tenant: tenantScope(tenantId) };
+}
+
+/** A tenant's rows: by the tenantId column, and for rows mirrored before it existed, by the body's marker. */
+export function tenantScope(tenantId: string): NonNullable<DeadLetterFilter['tenant']> {
+  return { tenantId, bodyMarker: tenantMarker(tenantId) };
+}
+
+/** Whether a row is the tenant's (the same rule as `tenantScope`, for one row already read). */
+export function belongsTo(row: Pick<DeadLetter, 'tenantId' | 'rawBody'>, tenantId: string): boolean {
+  return row.tenantId === null ? row.rawBody.includes(tenantMarker(tenantId)) : row.tenantId === tenantId;
 }
 
 /**
- * How a tenant's envelope reads in the stored JSON text (producers serialize with JSON.stringify: no spaces). The
- * mirror has no tenant column; until it has one, a tenant's admin key sees the dead letters whose body names it.
+ * How a tenant's envelope reads in the stored JSON text (producers serialize with JSON.stringify: no spaces): the
+ * fallback for rows mirrored before dead_letter.tenantId existed (null there).
  */
 export function tenantMarker(tenantId: string): string {
   return `"tenantId":${JSON.stringify(tenantId)}`;

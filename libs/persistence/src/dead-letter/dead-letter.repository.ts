@@ -13,6 +13,8 @@ export interface NewDeadLetterRow {
   rawBody: string;
   headers: Prisma.InputJsonValue;
   deadLetteredAt?: Date;
+  /** The envelope's tenant; when omitted it is read from rawBody (null when that is not an envelope naming one). */
+  tenantId?: string | null;
 }
 
 /** Which rows an operator means: every field narrows; `state` open = not redriven yet. */
@@ -26,8 +28,13 @@ export interface DeadLetterFilter {
   state?: 'open' | 'redriven' | 'any';
   /** Exactly these rows (still narrowed by the other fields). */
   ids?: readonly string[];
-  /** The stored body holds this text (a tenant's envelope marker: the mirror has no tenant column). */
+  /** The stored body holds this text. */
   bodyContains?: string;
+  /**
+   * One tenant's rows: tenantId, or for rows mirrored before the column existed (tenantId null) the body holding
+   * this marker text (the tenant's envelope field as JSON.stringify writes it).
+   */
+  tenant?: { tenantId: string; bodyMarker: string };
 }
 
 export interface DeadLetterQuery extends DeadLetterFilter {
@@ -41,7 +48,7 @@ export class DeadLetterRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   record(row: NewDeadLetterRow, tx: Tx = this.prisma): Promise<DeadLetter> {
-    return tx.deadLetter.create({ data: row });
+    return tx.deadLetter.create({ data: { ...row, tenantId: row.tenantId === undefined ? tenantIdOf(row.rawBody) : row.tenantId } });
   }
 
   /** Newest first. */
@@ -105,5 +112,20 @@ function whereOf(filter: DeadLetterFilter): Prisma.DeadLetterWhereInput {
   if (filter.state === 'redriven') where.redrivenAt = { not: null };
   if (filter.ids !== undefined) where.id = { in: [...filter.ids] };
   if (filter.bodyContains !== undefined) where.rawBody = { contains: filter.bodyContains };
+  if (filter.tenant !== undefined) {
+    where.OR = [{ tenantId: filter.tenant.tenantId }, { tenantId: null, rawBody: { contains: filter.tenant.bodyMarker } }];
+  }
   return where;
+}
+
+/** The envelope's tenantId, when the body parses as a JSON object with a non-empty string tenantId (else null). */
+export function tenantIdOf(rawBody: string): string | null {
+  try {
+    const body: unknown = JSON.parse(rawBody);
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return null;
+    const tenantId = (body as { tenantId?: unknown }).tenantId;
+    return typeof tenantId === 'string' && tenantId.length > 0 && tenantId.length <= 200 ? tenantId : null;
+  } catch {
+    return null;
+  }
 }
