@@ -1,15 +1,37 @@
 import { defineApp } from '@junction/platform';
 import { envSchema } from './config/env';
+import { SchedulerModule } from './leader/scheduler.module';
+import { BatchJobsModule } from './registry/batch-jobs.module';
+import { RetentionBatchJob } from './retention/retention.job';
 import { RetentionModule } from './retention/retention.module';
 
 /**
- * batch-scheduler: leader-elected jobs. Today the retention job (old audit, inbox, processed-message and
- * dead-letter rows, expired webhook secrets), one replica at a time by a Postgres advisory lock; cron schedules
- * that publish commands arrive with their issues.
+ * batch-scheduler: cron schedules in Postgres fired by one leader (a Postgres session advisory lock), batch runs
+ * with progress, resume and cancel, and the admin API; the jobs it runs are listed in BatchJobsModule. The retention
+ * job also keeps its env-driven interval (RETENTION_ENABLED / RETENTION_INTERVAL_MINUTES), one replica at a time by
+ * its own advisory lock.
  */
 export const batchScheduler = defineApp({
   name: 'batch-scheduler',
   defaultPort: 3005,
   envSchema,
-  imports: (env) => [RetentionModule.forRoot(env)],
+  imports: (env) => {
+    // One instance, imported twice: the interval and the `retention` job share the handler (and no second interval).
+    const retention = RetentionModule.forRoot(env);
+    return [
+      retention,
+      SchedulerModule.forRoot(
+        {
+          databaseUrl: env.DATABASE_URL!,
+          enabled: env.SCHEDULER_ENABLED,
+          tickMs: env.SCHEDULER_TICK_MS,
+          leaderRetryMs: env.SCHEDULER_LEADER_RETRY_MS,
+          misfireGraceMs: env.SCHEDULER_MISFIRE_GRACE_SECONDS * 1_000,
+          concurrency: env.BATCH_RUN_CONCURRENCY,
+          leaseMs: env.BATCH_RUN_LEASE_SECONDS * 1_000,
+        },
+        BatchJobsModule.forRoot({ imports: [retention], jobs: [RetentionBatchJob] }),
+      ),
+    ];
+  },
 });

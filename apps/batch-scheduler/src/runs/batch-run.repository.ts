@@ -144,7 +144,7 @@ export class BatchRunRepository {
     const rows = await this.prisma.$queryRaw<Array<{ id: string }>>`
       UPDATE "batch_run" SET
         "status" = CASE WHEN "status" = 'cancelled' THEN 'cancelled' ELSE ${outcome.status} END,
-        "result" = ${json(outcome.result)}::jsonb, "error" = ${json(outcome.error)}::jsonb,
+        "result" = ${json(outcome.result)}::jsonb, "error" = COALESCE(${json(outcome.error)}::jsonb, "error"),
         "finishedAt" = COALESCE("finishedAt", now()), "updatedAt" = now()
       WHERE "id" = ${id}::uuid AND "status" IN ('queued', 'running', 'cancelled')
         AND (${owner ?? null}::text IS NULL OR "leaseOwner" = ${owner ?? null} OR "leaseOwner" IS NULL)

@@ -40,6 +40,8 @@ export interface RunRetentionOptions {
   now?: Date;
   /** Checked between batches: a shutdown stops the run after the current statement. */
   signal?: AbortSignal;
+  /** Called after each batch that deleted rows (the batch job's progress checkpoint); awaited. */
+  onBatch?: (target: RetentionTarget, deleted: number) => Promise<void>;
 }
 
 /**
@@ -85,7 +87,7 @@ export class RunRetentionHandler {
       const targets: RetentionTargetReport[] = [];
       for (const { target, days, cutoff } of plan) {
         if (options.signal?.aborted) return { aborted: true, targets };
-        const { rows, batches } = cutoff ? await this.deleteOlder(session, target, cutoff, options.signal) : { rows: 0, batches: 0 };
+        const { rows, batches } = cutoff ? await this.deleteOlder(session, target, cutoff, options) : { rows: 0, batches: 0 };
         targets.push({ target, days, cutoff: cutoff?.toISOString() ?? null, rows, batches });
         if (rows > 0) this.logger.log({ target, cutoff, rows, batches }, 'retention: deleted old rows');
       }
@@ -98,13 +100,14 @@ export class RunRetentionHandler {
     return report(run.value.aborted ? 'aborted' : 'done', run.value.targets);
   }
 
-  private async deleteOlder(session: RetentionSession, target: RetentionTarget, cutoff: Date, signal: AbortSignal | undefined) {
+  private async deleteOlder(session: RetentionSession, target: RetentionTarget, cutoff: Date, { signal, onBatch }: RunRetentionOptions) {
     let rows = 0;
     let batches = 0;
     for (;;) {
       const deleted = await session.deleteBatch(target, cutoff, this.policy.batchSize);
       rows += deleted;
       batches++;
+      if (deleted > 0) await onBatch?.(target, deleted);
       if (deleted < this.policy.batchSize || signal?.aborted) return { rows, batches };
       if (this.policy.pauseMs > 0) await pause(this.policy.pauseMs, signal);
     }
