@@ -62,6 +62,15 @@ describe('HubSpotClient (CRM sandbox)', () => {
       expect(sandbox.objects('contacts')).toHaveLength(2);
     });
 
+    it('lists every contact page by page with the properties asked for (listContacts)', async () => {
+      for (let i = 1; i <= 5; i++) await client.createContact({ email: `c${i}@example.com`, firstname: `C${i}` });
+      const first = await client.listContacts({ limit: 2, properties: ['email', 'firstname'] });
+      expect(first.results.map((c) => c.properties.email)).toEqual(['c1@example.com', 'c2@example.com']);
+      expect(first.nextAfter).toBeDefined();
+      const all = await collectPages((after) => client.listContacts({ limit: 2, after, properties: ['email'] }));
+      expect(all.map((c) => c.properties.email)).toEqual(['c1@example.com', 'c2@example.com', 'c3@example.com', 'c4@example.com', 'c5@example.com']);
+    });
+
     it('invalid properties are 400 → validation, naming the property', async () => {
       const error = await failure(client.createLead({ email: 'not-an-email' }));
       expect(error).toMatchObject({ errorClass: 'validation', status: 400, category: 'VALIDATION_ERROR', retryable: false });

@@ -74,6 +74,24 @@ export class HubSpotClient {
     return page.results[0] ?? null;
   }
 
+  /**
+   * One page of GET /crm/v3/objects/contacts (every contact, oldest id first; at most 100 per page), following
+   * `nextAfter`. Unlike search it has no 10,000-result ceiling: what a full listing (a reconciliation) pages through.
+   */
+  async listContacts(page: { limit?: number; after?: string; properties?: string[] } = {}, options: HubSpotCallOptions = {}): Promise<{ results: HubSpotObject[]; nextAfter?: string }> {
+    const query: Record<string, string> = { limit: String(page.limit ?? 100) };
+    if (page.after !== undefined) query.after = page.after;
+    if (page.properties !== undefined) query.properties = page.properties.join(',');
+    const body = await this.call({ ...options, operation: 'listContacts', method: 'GET', path: '/crm/v3/objects/contacts', query });
+    const b = body as { results?: unknown; paging?: { next?: { after?: unknown } } } | null;
+    if (!b || !Array.isArray(b.results)) throw this.malformed('listContacts');
+    const after = b.paging?.next?.after;
+    return {
+      results: b.results.map((r) => this.object(r, 'listContacts')),
+      nextAfter: after === undefined || after === null || after === '' ? undefined : String(after as string | number),
+    };
+  }
+
   /** GET /crm/v3/objects/deals/{id}; 404 → `not_found`. */
   async getDeal(id: string, properties: string[] = ['dealname', 'amount', 'closedate', 'dealstage', 'pipeline'], options: HubSpotCallOptions = {}): Promise<HubSpotObject> {
     const body = await this.call({
