@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Alert, type AlertChannel, type AlertDelivery, Prisma, PrismaService } from '@junction/persistence';
+import { type Alert, type AlertChannel, type AlertDelivery, Prisma, PrismaService, type Tx } from '@junction/persistence';
 
 /** A delivery this replica holds the lease of: `attempts` already counts the attempt about to be made. */
 export interface ClaimedDelivery {
@@ -30,8 +30,9 @@ export type DeliveryResult =
 export class AlertDeliveryRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async claimDue(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    return this.prisma.$queryRaw<ClaimedDelivery[]>(Prisma.sql`
+  /** `tx`: only for tests that hold a claim's locks open to show another replica skips those rows. */
+  async claimDue(limit: number, leaseMs: number, tx?: Tx): Promise<ClaimedDelivery[]> {
+    return (tx ?? this.prisma).$queryRaw<ClaimedDelivery[]>(Prisma.sql`
       WITH due AS (
         SELECT id FROM alert_delivery
         WHERE status = 'pending' AND "nextAttemptAt" <= now()
