@@ -3,6 +3,7 @@ import { defineApp } from '@junction/platform';
 import { SecurityModule } from '@junction/security';
 import { AlertDeliveryModule } from './alert-delivery/alert-delivery.module';
 import { alertDeliveryOptions } from './alert-delivery/alert-delivery.options';
+import { AlertsModule } from './alerts/alerts.module';
 import { envSchema } from './config/env';
 import { healthModuleOptions } from './health/health.options';
 import { HealthModule } from './health/health.module';
@@ -22,6 +23,7 @@ export const metricsAggregator = defineApp({
       rangeMinutes: env.METRICS_PROMETHEUS_RANGE_MINUTES,
       windows: { consumer: 'metrics-aggregator', batchMax: env.METRICS_BATCH_MAX, batchWaitMs: env.METRICS_BATCH_WAIT_MS, concurrency: env.CONSUMER_CONCURRENCY },
     }),
+    AlertsModule.forRoot({ intervalMs: env.ALERT_EVAL_INTERVAL_SECONDS * 1_000 }),
     // Scheduled connection checks open connections with the key ring; without it they stay off (the health API still answers).
     ...(env.JUNCTION_KEK ? [SecurityModule.forRoot({ kek: env.JUNCTION_KEK }), IntegrationsModule.forRoot()] : []),
     HealthModule.forRoot(healthModuleOptions(env)),

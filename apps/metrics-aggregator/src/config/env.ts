@@ -13,6 +13,8 @@ export const envSchema = baseEnvSchema
     METRICS_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(1_000).default(20),
     /** The trailing range the Prometheus gauges of /metrics cover (minutes of 1-minute windows). */
     METRICS_PROMETHEUS_RANGE_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
+    /** Seconds between alert evaluation rounds (one evaluator at a time across replicas); 0 = this replica never evaluates. */
+    ALERT_EVAL_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
     /**
      * The key ring connection secrets are sealed with: the scheduled health checks open connections with it. Unset:
      * no scheduled checks (GET /health/connections still answers from what is stored).

@@ -1,0 +1,56 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { EvaluateAlertsHandler } from './usecases/evaluate-alerts/evaluate-alerts.handler';
+
+export const ALERT_EVALUATION_SETTINGS = Symbol('ALERT_EVALUATION_SETTINGS');
+
+export interface AlertEvaluationSettings {
+  /** ALERT_EVAL_INTERVAL_SECONDS in ms; 0 = this replica never evaluates (the API still answers). */
+  readonly intervalMs: number;
+}
+
+/**
+ * Every replica runs a round every interval; the round's advisory lock lets one of them evaluate and the others skip.
+ * One round at a time in this process; a failed round (database outage) is logged and the next one tries again.
+ * Shutdown waits for a round in progress before the database closes.
+ */
+@Injectable()
+export class AlertEvaluationLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(AlertEvaluationLoop.name);
+  private stopped = false;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly evaluate: EvaluateAlertsHandler,
+    @Inject(ALERT_EVALUATION_SETTINGS) private readonly settings: AlertEvaluationSettings,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.settings.intervalMs > 0) this.arm(this.settings.intervalMs);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private arm(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.runOnce().finally(() => {
+        this.running = undefined;
+        this.arm(this.settings.intervalMs);
+      });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private async runOnce(): Promise<void> {
+    try {
+      await this.evaluate.execute();
+    } catch (error: unknown) {
+      this.logger.warn({ message: 'alert evaluation round failed', reason: (error as Error).message });
+    }
+  }
+}
