@@ -81,7 +81,10 @@ export function fakeRuntime() {
     rotateCredential: jest.fn(async (_ctx: unknown, _id: string, _input: unknown) => connectionView({ credentialRotatedAt: new Date('2025-02-01T00:00:00Z') })),
     remove: jest.fn(async () => undefined),
     logs: jest.fn(async (_ctx: unknown, _id: string, _query: unknown) => ({ items: [{ id: 'e1', type: 'created', actor: 'cli', detail: {}, occurredAt: new Date('2025-01-01T00:00:00Z') }], nextBefore: null })),
-    health: jest.fn(async (_ctx: unknown, _id: string, _query: unknown) => ({ items: [], summary: { checks: 0, ok: 0, failed: 0, uptimeRatio: null, p50LatencyMs: null, p95LatencyMs: null, from: null, to: null } })),
+    health: jest.fn(async (_ctx: unknown, _id: string, _query: unknown) => ({ status: { status: 'unknown', since: null, reasons: [] }, items: [], summary: { checks: 0, ok: 0, failed: 0, uptimeRatio: null, p50LatencyMs: null, p95LatencyMs: null, from: null, to: null } })),
+    healthOverview: jest.fn(async (_ctx: unknown) => [
+      { id: connectionView().id, name: 'main site', type: 'erpnext', status: 'error', lastTestedAt: null, health: { status: 'down', since: new Date('2025-03-01T00:00:00Z'), reasons: [{ code: 'AUTH_FAILED', message: 'authentication failed' }, { code: 'CHECKS_FAILING', message: 'the last 2 checks failed' }] } },
+    ]),
   };
   const catalog = { search: jest.fn(async (_filter: unknown) => [{ slug: 'erpnext', name: 'ERPNext', kind: 'vendor', category: 'erp', description: '', authMethods: ['api_key'], configSchema: {}, oauth: null, active: true }]) };
   const runtime: CliRuntime = {

@@ -17,7 +17,7 @@ export {
   healthQuerySchema,
   logsQuerySchema,
 } from './connections/connection.schemas';
-export type { ConnectionEventView, ConnectionHealthView, ConnectionLogsView, ConnectionView, HealthCheckView, HealthSummary } from './connections/connection.view';
+export type { ConnectionEventView, ConnectionHealthOverview, ConnectionHealthView, ConnectionLogsView, ConnectionView, HealthCheckView, HealthStatusView, HealthSummary } from './connections/connection.view';
 
 // OAuth 2.0
 export { OAuthFlowService } from './oauth/oauth-flow.service';

@@ -50,12 +50,31 @@ describe('junction CLI: connections and integration-types', () => {
     expect((await run(['connections', 'test', ID, '--connect'], { fake })).stdout).toContain('status       connected');
     expect((await run(['connections', 'logs', ID, '--limit', '5'], { fake })).stdout).toMatch(/created\s+cli/);
     expect(fake.connections.logs).toHaveBeenCalledWith(expect.anything(), ID, { limit: '5' });
-    expect((await run(['connections', 'logs', ID, '--health'], { fake })).stdout).toContain('No checks yet');
+    expect((await run(['connections', 'logs', ID, '--health'], { fake })).stdout).toContain('Health: unknown\nNo checks yet');
     expect((await run(['connections', 'disconnect', ID], { fake })).stdout).toContain('status       disconnected');
     expect((await run(['connections', 'remove', ID], { fake })).stdout).toContain(`Removed connection ${ID}`);
     const types = await run(['integration-types', 'list', 'erp', '--kind', 'vendor'], { fake });
     expect(types.stdout).toMatch(/erpnext\s+vendor\s+erp\s+api_key\s+ERPNext/);
     expect(fake.catalog.search).toHaveBeenCalledWith({ q: 'erp', kind: 'vendor', category: undefined });
+  });
+
+  it('connections health: a table of the tenant’s connections with health and reasons; with an id, the status, its reasons and the checks', async () => {
+    const fake = fakeRuntime();
+    const all = await run(['connections', 'health', '--tenant', 'acme'], { fake });
+    expect(all.code).toBe(0);
+    expect(fake.connections.healthOverview).toHaveBeenCalledWith({ tenantId: 'acme', actor: 'cli' });
+    const [header, row] = all.stdout.split('\n');
+    expect(header).toMatch(/^ID\s+NAME\s+TYPE\s+STATUS\s+HEALTH\s+SINCE\s+REASONS$/);
+    expect(row).toMatch(/main site\s+erpnext\s+error\s+down\s+2025-03-01T00:00:00Z\s+AUTH_FAILED,CHECKS_FAILING$/);
+
+    fake.connections.health.mockResolvedValueOnce({
+      status: { status: 'degraded', since: new Date('2025-03-02T00:00:00Z'), reasons: [{ code: 'HIGH_ERROR_RATE', message: '30.0 % of 40 recent calls failed (threshold 10.0 %)' }] },
+      items: [{ id: 'h1', ok: true, latencyMs: 40, capabilities: [], errorClass: null, message: 'authenticated', checkedAt: new Date('2025-03-02T00:00:00Z') }],
+      summary: { checks: 1, ok: 1, failed: 0, uptimeRatio: 1, p50LatencyMs: 40, p95LatencyMs: 40, from: null, to: null },
+    } as never);
+    const one = await run(['connections', 'health', ID, '--limit', '5'], { fake });
+    expect(fake.connections.health).toHaveBeenCalledWith(expect.anything(), ID, { limit: '5' });
+    expect(one.stdout.split('\n').slice(0, 3)).toEqual(['Health: degraded since 2025-03-02T00:00:00Z', '  HIGH_ERROR_RATE: 30.0 % of 40 recent calls failed (threshold 10.0 %)', '1 checks, 1 ok, uptime 100.0%, latency p50 40 ms, p95 40 ms']);
   });
 
   it('a service error is one line with its code (exit 1), e.g. INVALID_CREDENTIAL naming the field', async () => {

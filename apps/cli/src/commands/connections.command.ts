@@ -1,7 +1,7 @@
 import type { ConnectionView, IntegrationTypeView } from '@junction/integrations';
 import { UsageError } from '../cli-errors';
 import type { CommandCall, CommandOutput, CommandSpec, OptionSpec } from './command';
-import { connectionDetails, connectionTable, healthLines, integrationTypeTable, logLines, testLines } from './connections.format';
+import { connectionDetails, connectionTable, healthLines, healthTable, integrationTypeTable, logLines, testLines } from './connections.format';
 
 /** Secrets never come as a flag value (shell history, ps): only from a named variable or stdin, as a JSON object. */
 const CREDENTIAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
@@ -131,6 +131,24 @@ export const connectionCommands: readonly CommandSpec[] = [
       }
       const logs = await service.logs(call.actor, id, Object.fromEntries(Object.entries({ limit, before: call.args.string('before') }).filter(([, v]) => v !== undefined)));
       return { json: logs, text: logLines(logs) };
+    },
+  },
+  {
+    group: 'connections',
+    name: 'health',
+    summary: 'health status (healthy | degraded | down | unknown) of every connection, or of one with its reasons and checks',
+    optionalPositionals: ['id'],
+    options: { limit: { type: 'string', value: 'N', help: 'checks shown for one connection (default 100)' } },
+    async run(call) {
+      const service = await call.runtime.connections();
+      const [id] = call.args.positionals;
+      if (id === undefined) {
+        const overview = await service.healthOverview(call.actor);
+        return { json: overview, text: healthTable(overview) };
+      }
+      const limit = call.args.string('limit');
+      const health = await service.health(call.actor, id, limit === undefined ? {} : { limit });
+      return { json: health, text: healthLines(health) };
     },
   },
   {

@@ -1,4 +1,4 @@
-import type { ConnectionHealthView, ConnectionLogsView, ConnectionTestResult, ConnectionView, IntegrationTypeView } from '@junction/integrations';
+import type { ConnectionHealthOverview, ConnectionHealthView, ConnectionLogsView, ConnectionTestResult, ConnectionView, IntegrationTypeView } from '@junction/integrations';
 import { iso, table } from './output.format';
 
 /** Plain-text views of connections for people; --json prints the service's views. No credential reaches these. */
@@ -41,11 +41,23 @@ export function logLines(logs: ConnectionLogsView): string[] {
 
 export function healthLines(health: ConnectionHealthView): string[] {
   const s = health.summary;
+  const status = [
+    `Health: ${health.status.status}${health.status.since ? ` since ${iso(health.status.since)}` : ''}`,
+    ...health.status.reasons.map((r) => `  ${r.code}: ${r.message}`),
+  ];
   const summary =
     s.checks === 0
       ? 'No checks yet: junction connections test <id>.'
       : `${s.checks} checks, ${s.ok} ok, uptime ${((s.uptimeRatio ?? 0) * 100).toFixed(1)}%, latency p50 ${s.p50LatencyMs ?? '-'} ms, p95 ${s.p95LatencyMs ?? '-'} ms`;
-  return [summary, ...(s.checks === 0 ? [] : table(['WHEN', 'RESULT', 'MS', 'MESSAGE'], health.items.map((h) => [iso(h.checkedAt), h.ok ? 'ok' : (h.errorClass ?? 'failed'), String(h.latencyMs), h.message])))];
+  return [...status, summary, ...(s.checks === 0 ? [] : table(['WHEN', 'RESULT', 'MS', 'MESSAGE'], health.items.map((h) => [iso(h.checkedAt), h.ok ? 'ok' : (h.errorClass ?? 'failed'), String(h.latencyMs), h.message])))];
+}
+
+export function healthTable(rows: readonly ConnectionHealthOverview[]): string[] {
+  if (rows.length === 0) return ['No connections yet: create one with `junction connections add --type T --name N`.'];
+  return table(
+    ['ID', 'NAME', 'TYPE', 'STATUS', 'HEALTH', 'SINCE', 'REASONS'],
+    rows.map((r) => [r.id, r.name, r.type, r.status, r.health.status, iso(r.health.since), r.health.reasons.map((reason) => reason.code).join(',')]),
+  );
 }
 
 export function integrationTypeTable(types: readonly IntegrationTypeView[]): string[] {

@@ -101,6 +101,12 @@ describe('connection health (metrics-aggregator, real Postgres, ERPNext sandbox)
     const id = await connect(A, 'erp wrong key', 'wrong-secret-PLAINTEXT');
     expect(await checkNow(id)).toMatchObject({ healthStatus: 'down', status: 'error' });
     expect(await changes(id)).toEqual([{ from: 'unknown', to: 'down', reasons: [expect.objectContaining({ code: 'AUTH_FAILED' }), expect.objectContaining({ code: 'CHECKS_FAILING' })] }]);
+    // The admin API's GET /admin/connections/:id/health and the CLI read the same status through ConnectionService.
+    const view = await connections.health(A, id);
+    expect(view.status).toEqual({ status: 'down', since: expect.any(Date), reasons: [expect.objectContaining({ code: 'AUTH_FAILED', message: expect.stringContaining('rejected') }), expect.objectContaining({ code: 'CHECKS_FAILING' })] });
+    const overview = await connections.healthOverview(A);
+    expect(overview.find((c) => c.id === id)).toMatchObject({ name: 'erp wrong key', status: 'error', health: { status: 'down', reasons: [{ code: 'AUTH_FAILED' }, { code: 'CHECKS_FAILING' }] } });
+    expect(overview.find((c) => c.name === 'erp main')).toMatchObject({ status: 'connected', health: { status: 'healthy', reasons: [] } });
   });
 
   it('the connection’s metric windows degrade it (error rate over the threshold), and only that connection', async () => {

@@ -127,7 +127,7 @@ export class ConnectionsController {
   }
 
   @Get(':id/health')
-  @ApiOperation({ summary: 'Recent connection tests, newest first, with uptime and p50/p95 latency over them' })
+  @ApiOperation({ summary: 'Health status with its reasons, and recent connection tests, newest first, with uptime and p50/p95 latency over them' })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } })
   @ApiOkResponse({ schema: healthSchema })
   @ErrorResponse(404, NOT_FOUND)

@@ -112,6 +112,18 @@ export const logsSchema = {
 export const healthSchema = {
   type: 'object',
   properties: {
+    status: {
+      type: 'object',
+      description: 'The status metrics-aggregator keeps from its scheduled checks and the connection’s recent calls, since when, and why',
+      properties: {
+        status: { type: 'string', enum: ['healthy', 'degraded', 'down', 'unknown'] },
+        since: nullableDate,
+        reasons: {
+          type: 'array',
+          items: { type: 'object', properties: { code: { type: 'string', description: 'REAUTH_REQUIRED | AUTH_FAILED | CHECKS_FAILING | CHECK_FAILED | SLOW_CHECK | HIGH_ERROR_RATE | HIGH_LATENCY' }, message: { type: 'string' } } },
+        },
+      },
+    },
     items: { type: 'array', items: { allOf: [testResultSchema, { type: 'object', properties: { id: { type: 'string' }, checkedAt: { type: 'string', format: 'date-time' } } }] } },
     summary: {
       type: 'object',

@@ -17,8 +17,8 @@ import { ConnectionTester } from '../probes/connection.tester';
 import { ConnectionResolver } from '../resolve/connection.resolver';
 import { ConnectionSecretStore } from './connection-secret.store';
 import { connectionCreateSchema, connectionListQuerySchema, connectionUpdateSchema, credentialRotateSchema, healthQuerySchema, logsQuerySchema, parseInput } from './connection.schemas';
-import { type AuthMethod, AuthMethods, ConnectionError, type ConnectionEventType, type ConnectionSecret, type ConnectionTestResult } from './connection.types';
-import { type ConnectionHealthView, type ConnectionLogsView, type ConnectionView, toConnectionView, toHealthView, toLogsView } from './connection.view';
+import { type AuthMethod, AuthMethods, ConnectionError, type ConnectionEventType, type ConnectionSecret, type ConnectionStatus, type ConnectionTestResult } from './connection.types';
+import { type ConnectionHealthOverview, type ConnectionHealthView, type ConnectionLogsView, type ConnectionView, toConnectionView, toHealthStatusView, toHealthView, toLogsView } from './connection.view';
 
 export interface ConnectResult {
   connection: ConnectionView;
@@ -204,8 +204,16 @@ export class ConnectionService {
 
   async health(actor: ActorContext, id: string, query: unknown = {}): Promise<ConnectionHealthView> {
     const options = parseInput(healthQuerySchema, query);
-    await this.load(actor, id);
-    return toHealthView(await this.healthRows.list(actor.tenantId, id, { limit: options.limit }));
+    const row = await this.load(actor, id);
+    const lastChange = await this.events.latestOfType(actor.tenantId, id, 'health_changed');
+    return toHealthView(await this.healthRows.list(actor.tenantId, id, { limit: options.limit }), toHealthStatusView(row, lastChange));
+  }
+
+  /** Every connection of the tenant with its health status and reasons (`junction connections health`). */
+  async healthOverview(actor: ActorContext): Promise<ConnectionHealthOverview[]> {
+    const rows = await this.connections.listForTenant(actor.tenantId);
+    const changes = new Map((await this.events.latestOfTypePerConnection(actor.tenantId, 'health_changed')).map((e) => [e.connectionId, e]));
+    return rows.map((r) => ({ id: r.id, name: r.name, type: r.typeSlug, status: r.status as ConnectionStatus, lastTestedAt: r.lastTestedAt, health: toHealthStatusView(r, changes.get(r.id) ?? null) }));
   }
 
   /** The probe, outside any transaction. Opening the connection can fail for reasons an operator must see as a result. */

@@ -25,6 +25,8 @@ export const ConnectionEventTypes = [
   'token_revoked',
   'reauth_required',
   'deleted',
+  /** metrics-aggregator's scheduled checks: the health status or its reasons changed ({from, to, reasons}). */
+  'health_changed',
 ] as const;
 export type ConnectionEventType = (typeof ConnectionEventTypes)[number];
 

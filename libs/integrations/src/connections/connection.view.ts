@@ -1,4 +1,4 @@
-import type { ConnectionEvent, ConnectionHealth, ConnectionWithCredential } from '@junction/persistence';
+import type { Connection, ConnectionEvent, ConnectionHealth, ConnectionWithCredential } from '@junction/persistence';
 import type { AuthMethod, ConnectionStatus, ConnectionTestResult, ProbeErrorClass } from './connection.types';
 
 /** A connection as the admin API and CLI show it. Never the credential: only whether there is one and its dates. */
@@ -82,12 +82,43 @@ export interface HealthSummary {
   to: Date | null;
 }
 
+/**
+ * The health status metrics-aggregator's scheduled checks keep (healthy | degraded | down | unknown), since when, and
+ * why: the reasons of its latest health_changed event.
+ */
+export interface HealthStatusView {
+  status: string;
+  since: Date | null;
+  reasons: Array<{ code: string; message: string }>;
+}
+
+/** One line of `junction connections health`: a connection with its health status. */
+export interface ConnectionHealthOverview {
+  id: string;
+  name: string;
+  type: string;
+  status: ConnectionStatus;
+  lastTestedAt: Date | null;
+  health: HealthStatusView;
+}
+
 export interface ConnectionHealthView {
+  status: HealthStatusView;
   items: HealthCheckView[];
   summary: HealthSummary;
 }
 
-export function toHealthView(rows: readonly ConnectionHealth[]): ConnectionHealthView {
+/** The status part of the health view from the connection row and its latest health_changed event (if any). */
+export function toHealthStatusView(row: Pick<Connection, 'healthStatus' | 'healthStatusAt'>, lastChange: Pick<ConnectionEvent, 'detail'> | null): HealthStatusView {
+  const reasons = (lastChange?.detail as { reasons?: unknown } | undefined)?.reasons;
+  return {
+    status: row.healthStatus,
+    since: row.healthStatusAt,
+    reasons: Array.isArray(reasons) ? reasons.filter((r): r is { code: string; message: string } => typeof (r as { code?: unknown })?.code === 'string').map((r) => ({ code: r.code, message: String(r.message ?? '') })) : [],
+  };
+}
+
+export function toHealthView(rows: readonly ConnectionHealth[], status: HealthStatusView = { status: 'unknown', since: null, reasons: [] }): ConnectionHealthView {
   const items = rows.map((r) => ({
     id: r.id,
     ok: r.ok,
@@ -99,6 +130,7 @@ export function toHealthView(rows: readonly ConnectionHealth[]): ConnectionHealt
   }));
   const okLatencies = items.filter((i) => i.ok).map((i) => i.latencyMs);
   return {
+    status,
     items,
     summary: {
       checks: items.length,

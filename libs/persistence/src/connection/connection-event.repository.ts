@@ -25,6 +25,16 @@ export class ConnectionEventRepository {
     });
   }
 
+  /** The connection's latest event of `type` (scoped to the tenant), or null. */
+  latestOfType(tenantId: string, connectionId: string, type: string): Promise<ConnectionEvent | null> {
+    return this.prisma.connectionEvent.findFirst({ where: { tenantId, connectionId, type }, orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }] });
+  }
+
+  /** Per connection of the tenant, its latest event of `type` (connections without one are absent). */
+  latestOfTypePerConnection(tenantId: string, type: string): Promise<ConnectionEvent[]> {
+    return this.prisma.connectionEvent.findMany({ where: { tenantId, type }, distinct: ['connectionId'], orderBy: [{ connectionId: 'asc' }, { occurredAt: 'desc' }, { id: 'desc' }] });
+  }
+
   /** Newest first, scoped to the tenant. */
   list(tenantId: string, connectionId: string, options: { limit: number; before?: Date }): Promise<ConnectionEvent[]> {
     return this.prisma.connectionEvent.findMany({
