@@ -26,6 +26,9 @@ import { kekFilePath, readKekFileIfPresent, readOrCreateKekFile } from '../../st
 import { CliConfigError, CliError, prismaReason } from './cli-errors';
 import type { CliEnv } from './config/env';
 import { DeadLetterAdmin, LazyBus, type MessageBus, MessagePublisher } from '@junction/messaging';
+import { AlertChannelAdmin } from '../../metrics-aggregator/src/alert-delivery/alert-channel.admin';
+import { AlertHttpClient } from '../../metrics-aggregator/src/alert-delivery/alert-http.client';
+import { AlertAdmin } from '../../metrics-aggregator/src/alerts/alert.admin';
 import { openBus } from './commands/topology.command';
 
 export interface CliRuntime {
@@ -47,6 +50,10 @@ export interface CliRuntime {
   bus(): Promise<MessageBus>;
   /** Dead letters (`junction dead-letters …`): the mirror in Postgres; BUS only once a redrive or purge needs it. */
   deadLetters(): Promise<DeadLetterAdmin>;
+  /** Alert channels (`junction alert-channels …`): metrics-aggregator's use cases; `test` sends from this process. */
+  alertChannels(): Promise<AlertChannelAdmin>;
+  /** Alerts and alert rules (`junction alerts …`): metrics-aggregator's use cases over this database. */
+  alerts(): Promise<AlertAdmin>;
   /** Disconnects and stops an embedded Postgres the CLI started; safe to call when nothing was opened. */
   close(): Promise<void>;
 }
@@ -74,6 +81,7 @@ export function createCliRuntime(env: CliEnv, notice: (line: string) => void = (
   let credentials: Promise<{ service: CredentialService; activeKeyId: string }> | undefined;
   let bus: Promise<MessageBus> | undefined;
   let catalog: Promise<IntegrationCatalog> | undefined;
+  let alertHttp: AlertHttpClient | undefined;
   let closed = false;
   const integrationsOptions = { mcpStdioCommands: parseCommandList(env.MCP_STDIO_COMMANDS) };
 
@@ -154,6 +162,11 @@ export function createCliRuntime(env: CliEnv, notice: (line: string) => void = (
       const { prisma } = await open();
       return new DeadLetterAdmin(prisma, new DeadLetterRepository(prisma), new AuditEventRepository(prisma), new LazyBus(openBusOnce));
     },
+    alertChannels: async () => {
+      const [{ prisma }, { service }] = await Promise.all([open(), openCredentials()]);
+      return AlertChannelAdmin.create(prisma, service, (alertHttp ??= new AlertHttpClient({ timeoutMs: 10_000 })));
+    },
+    alerts: async () => AlertAdmin.create((await open()).prisma),
     keyIds: async () => {
       if (env.JUNCTION_KEK) return [...env.JUNCTION_KEK.keys.keys()];
       const file = await readKekFileIfPresent(dataDir);
@@ -162,6 +175,7 @@ export function createCliRuntime(env: CliEnv, notice: (line: string) => void = (
     bus: openBusOnce,
     close: async () => {
       closed = true;
+      await alertHttp?.onApplicationShutdown();
       await (await bus?.catch(() => undefined))?.close();
       const opened = await database?.catch(() => undefined);
       if (!opened) return;

@@ -106,6 +106,14 @@ export function fakeRuntime() {
     deadLetters: jest.fn(async () => {
       throw new Error('no database in the unit specs');
     }),
+    // The alert-channel commands' specs run against a real database (alert-channels.command.int-spec.ts).
+    alertChannels: jest.fn(async () => {
+      throw new Error('no database in the unit specs');
+    }),
+    // The alerts commands' specs run against a real database (alerts.command.int-spec.ts).
+    alerts: jest.fn(async () => {
+      throw new Error('no database in the unit specs');
+    }),
     close: jest.fn(async () => undefined),
   };
   return { runtime, endpoints, apiKeys, rewrapAll, bus, connections, catalog };

@@ -2,6 +2,8 @@ import { Logger, type LoggerService } from '@nestjs/common';
 import { parseCommandLine, type ParsedCommandLine } from './cli-args';
 import { createCliRuntime, type CliRuntime } from './cli-context';
 import { describeFailure, ExitCodes, UsageError } from './cli-errors';
+import { alertChannelCommands } from './commands/alert-channels.command';
+import { alertCommands } from './commands/alerts.command';
 import { apiKeyCommands } from './commands/api-keys.command';
 import type { CommandSpec } from './commands/command';
 import { connectionCommands } from './commands/connections.command';
@@ -14,7 +16,7 @@ import { topologyCommands } from './commands/topology.command';
 import { type CliEnv, parseCliEnv } from './config/env';
 import { usage } from './usage';
 
-export const COMMANDS: readonly CommandSpec[] = [...endpointCommands, ...connectionCommands, ...apiKeyCommands, ...keyCommands, ...topologyCommands, ...outboxCommands, ...deadLetterCommands, ...retentionCommands];
+export const COMMANDS: readonly CommandSpec[] = [...endpointCommands, ...connectionCommands, ...apiKeyCommands, ...keyCommands, ...topologyCommands, ...outboxCommands, ...deadLetterCommands, ...alertCommands, ...retentionCommands, ...alertChannelCommands];
 
 /** The audit trail's actor for everything done from the command line. */
 export const CLI_ACTOR = 'cli';
