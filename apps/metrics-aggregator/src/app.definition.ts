@@ -1,4 +1,4 @@
-import { IntegrationsModule } from '@junction/integrations';
+import { IntegrationsModule, parseCommandList } from '@junction/integrations';
 import { defineApp } from '@junction/platform';
 import { SecurityModule } from '@junction/security';
 import { AlertDeliveryModule } from './alert-delivery/alert-delivery.module';
@@ -25,7 +25,7 @@ export const metricsAggregator = defineApp({
     }),
     AlertsModule.forRoot({ intervalMs: env.ALERT_EVAL_INTERVAL_SECONDS * 1_000 }),
     // Scheduled connection checks open connections with the key ring; without it they stay off (the health API still answers).
-    ...(env.JUNCTION_KEK ? [SecurityModule.forRoot({ kek: env.JUNCTION_KEK }), IntegrationsModule.forRoot()] : []),
+    ...(env.JUNCTION_KEK ? [SecurityModule.forRoot({ kek: env.JUNCTION_KEK }), IntegrationsModule.forRoot({ mcpStdioCommands: parseCommandList(env.MCP_STDIO_COMMANDS) })] : []),
     HealthModule.forRoot(healthModuleOptions(env)),
     // Alert channels and their delivery loop: channel secrets are sealed, so only with the key ring.
     ...(env.JUNCTION_KEK ? [AlertDeliveryModule.forRoot(alertDeliveryOptions(env, env.JUNCTION_KEK))] : []),

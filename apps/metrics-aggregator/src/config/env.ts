@@ -20,6 +20,11 @@ export const envSchema = baseEnvSchema
      * no scheduled checks (GET /health/connections still answers from what is stored).
      */
     JUNCTION_KEK: z.string().refine(isKeyRing, 'must be "<id>:<base64 of 32 bytes>[,<id>:<base64>…]"').optional(),
+    /**
+     * The `mcp-stdio` commands a connection test may start (comma-separated, exact match), as on webhook-ingress: a
+     * scheduled check of a stdio MCP connection whose command is not listed fails as `config` (the connection turns degraded, then down).
+     */
+    MCP_STDIO_COMMANDS: z.string().optional(),
     /** Scheduled connection checks on this replica (every replica runs the loop; claims never overlap). */
     HEALTH_CHECKS_ENABLED: envBoolean.default(true),
     /** Time between two checks of a connection (± HEALTH_CHECK_JITTER_PCT). */
