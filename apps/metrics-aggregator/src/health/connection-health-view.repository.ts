@@ -58,12 +58,19 @@ export class ConnectionHealthViewRepository {
 
   /** The tenant's connections (or one of them), oldest first: checks since `checksSince`, 1-minute windows since `windowSince`. */
   list(tenantId: string, options: { checksSince: Date; windowSince: Date; id?: string }): Promise<HealthRow[]> {
+    // The windows in one pass over the tenant's index range, grouped by connection (a lateral per connection read
+    // the range once per connection: 3-5x slower at 400 connections); the checks per connection on its own index.
     return this.prisma.$queryRawUnsafe<HealthRow[]>(
-      `SELECT c.id::text AS id, c.name, c."typeSlug" AS provider, c.status, c."healthStatus", c."healthStatusAt", c."nextHealthCheckAt",
+      `WITH w AS (
+         SELECT connection, sum(total)::int AS total, sum(failed)::int AS failed, sum("latencySumMs")::float8 AS "latencySumMs"
+         FROM "metric_window"
+         WHERE "tenantId" = $1 AND "windowSize" = '1m' AND "windowStart" >= $3::timestamptz AND ($4::text IS NULL OR connection = $4::text)
+         GROUP BY connection)
+       SELECT c.id::text AS id, c.name, c."typeSlug" AS provider, c.status, c."healthStatus", c."healthStatusAt", c."nextHealthCheckAt",
          ev.detail AS "healthDetail",
          lc.ok AS "lastOk", lc."latencyMs" AS "lastLatencyMs", lc."errorClass" AS "lastErrorClass", lc.message AS "lastMessage", lc."checkedAt" AS "lastCheckedAt",
          hs.checks, hs.ok AS "okChecks", hs.p95 AS "p95CheckMs",
-         w.total AS "windowTotal", w.failed AS "windowFailed", w."latencySumMs" AS "windowLatencySumMs"
+         coalesce(w.total, 0) AS "windowTotal", coalesce(w.failed, 0) AS "windowFailed", coalesce(w."latencySumMs", 0) AS "windowLatencySumMs"
        FROM "connection" c
        LEFT JOIN LATERAL (SELECT detail FROM "connection_event" e WHERE e."connectionId" = c.id AND e.type = 'health_changed'
                           ORDER BY e."occurredAt" DESC, e.id DESC LIMIT 1) ev ON true
@@ -72,9 +79,7 @@ export class ConnectionHealthViewRepository {
        LEFT JOIN LATERAL (SELECT count(*)::int AS checks, (count(*) FILTER (WHERE ok))::int AS ok,
                             percentile_disc(0.95) WITHIN GROUP (ORDER BY "latencyMs") FILTER (WHERE ok) AS p95
                           FROM "connection_health" h WHERE h."connectionId" = c.id AND h."checkedAt" >= $2::timestamptz) hs ON true
-       LEFT JOIN LATERAL (SELECT coalesce(sum(total), 0)::int AS total, coalesce(sum(failed), 0)::int AS failed, coalesce(sum("latencySumMs"), 0)::float8 AS "latencySumMs"
-                          FROM "metric_window" m WHERE m."tenantId" = c."tenantId" AND m."windowSize" = '1m' AND m."windowStart" >= $3::timestamptz
-                            AND m.connection = c.id::text) w ON true
+       LEFT JOIN w ON w.connection = c.id::text
        WHERE c."tenantId" = $1 AND ($4::uuid IS NULL OR c.id = $4::uuid)
        ORDER BY c."createdAt", c.id`,
       tenantId,
