@@ -6,6 +6,7 @@ import { createTestDatabase, waitUntil, type TestDatabase } from '@junction/test
 import { metricsAggregator } from '../app.definition';
 import { envSchema } from '../config/env';
 import { EvaluateAlertsHandler } from './usecases/evaluate-alerts/evaluate-alerts.handler';
+import { SetAlertRuleHandler } from './usecases/set-alert-rule/set-alert-rule.handler';
 
 const TENANT = 'tenant-alerts-sandbox';
 
@@ -61,7 +62,10 @@ describe('alerts from sandbox failures (CRM sandbox → pipeline → bus → met
     }
   };
   const firedOn = async (type: string) =>
-    (await app.bus.peekUnrouted('ops.alerts', 100)).messages.filter((m) => m.type === type).map((m) => (m.body as { payload: { rule: string; subject: string } }).payload);
+    (await app.bus.peekUnrouted('ops.alerts', 100)).messages
+      .map((m) => ({ type: m.type, body: m.body as { tenantId: string; payload: { rule: string; subject: string } } }))
+      .filter((m) => m.type === type && m.body.tenantId === TENANT)
+      .map((m) => m.body.payload);
 
   it('500s open the breaker and burst, 429s hit the rate limit, a wrong token fails auth: each fires once, then resolves', async () => {
     sandbox.faults.set({ failNext: { count: 8, status: 500 } });
@@ -102,5 +106,51 @@ describe('alerts from sandbox failures (CRM sandbox → pipeline → bus → met
     expect(await db.prisma.alert.count({ where: { tenantId: TENANT, status: 'resolved' } })).toBe(4);
     await waitUntil(async () => (await firedOn('ops.alert.resolved')).length === 4, 10_000, 'four ops.alert.resolved relayed');
     expect(sorted(await firedOn('ops.alert.resolved'))).toEqual(expected);
+  });
+
+  it("3 failures in 12 calls fire error_rate; slow answers fire avg_latency over the tenant's lowered threshold", async () => {
+    const tenant = 'tenant-alerts-sandbox-2';
+    const own = new BusCallObserver(callBus, tenant);
+    const ownPipelines = new ResiliencePipelines({
+      observer: { onAttempt: (r) => own.onAttempt(r), onBreakerStateChange: () => undefined },
+      overrides: { crm: { retry: { maxAttempts: 1 }, rateLimits: [] } },
+    });
+    const before = await db.prisma.processedMessage.count({ where: { consumer: 'metrics-aggregator' } });
+    try {
+      // 5 s would take a minute of sandbox latency: the tenant lowers the rule to 200 ms, as an operator can.
+      const put = await app.app.get(SetAlertRuleHandler).execute({ tenantId: tenant, actor: 'test' }, 'avg_latency', { params: { thresholdMs: 200 } });
+      expect(put.effective).toMatchObject({ thresholdMs: 200, minCalls: 10 });
+      const client = good();
+      const run = async (connection: string, n: number) => {
+        for (let i = 0; i < n; i++) {
+          await ownPipelines.run({ provider: 'crm', connection, operation: 'contact.find' }, (a) => client.findContactByEmail('ada@example.com', undefined, a.requestOptions)).catch(() => undefined);
+        }
+      };
+      await run('flaky', 9);
+      sandbox.faults.set({ failNext: { count: 3, status: 503 } });
+      await run('flaky', 3);
+      sandbox.faults.set({ latencyMs: 300 });
+      await run('slow', 10);
+      sandbox.faults.clear();
+      await own.flush();
+      await waitUntil(async () => (await db.prisma.processedMessage.count({ where: { consumer: 'metrics-aggregator' } })) === before + 22, 10_000, 'the 22 attempts in the windows');
+
+      const now = Date.now();
+      const evaluate = app.app.get(EvaluateAlertsHandler);
+      for (const offset of [0, 30_000]) await evaluate.execute(new Date(now + offset));
+      const alerts = await db.prisma.alert.findMany({ where: { tenantId: tenant }, orderBy: { rule: 'asc' } });
+      expect(alerts.map((a) => [a.rule, a.subject, a.status])).toEqual([
+        ['avg_latency', 'crm/slow', 'firing'],
+        ['error_rate', 'crm/flaky', 'firing'],
+      ]);
+      expect(alerts[1]!.value).toBe(0.25);
+      expect(alerts[0]!.value).toBeGreaterThan(300);
+      expect(alerts[0]!.threshold).toBe(200);
+      await evaluate.execute(new Date(now + 6 * 60_000));
+      expect(await db.prisma.alert.count({ where: { tenantId: tenant, status: 'resolved' } })).toBe(2);
+    } finally {
+      ownPipelines.close();
+      await own.close();
+    }
   });
 });
