@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { type BeforeApplicationShutdown, type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { PrismaService } from '@junction/persistence';
 import { ApiKeyGuard, ApiKeyService } from '@junction/webhooks';
-import { BATCH_JOBS, type BatchJobRegistry } from '../jobs/batch-job';
+import { BATCH_JOBS, type BatchJob, type BatchJobRegistry } from '../jobs/batch-job';
+import { mergeJobRegistries, SCHEDULER_JOBS } from '../registry/batch-jobs.module';
 import { JobCatalog } from '../registry/job-catalog';
 import { BatchRunRepository } from '../runs/batch-run.repository';
 import { BatchRunsController, JobsController } from '../runs/batch-runs.controller';
@@ -34,6 +35,8 @@ export interface SchedulerSettings {
 
 export const SCHEDULER_LOCK = 'junction:batch-scheduler:leader';
 const SETTINGS = Symbol('SCHEDULER_SETTINGS');
+/** What the scheduler runs: BATCH_JOBS (when the jobs module is there) and SCHEDULER_JOBS together. */
+const ALL_JOBS = Symbol('ALL_BATCH_JOBS');
 
 /** Starts competing for leadership once the app is up; at shutdown stops firing, releases its runs, then the lock. */
 @Injectable()
@@ -66,7 +69,7 @@ export class SchedulerLifecycle implements OnApplicationBootstrap, BeforeApplica
 
 /**
  * Cron schedules, the leader, the BatchRun lifecycle, and the admin API (/schedules, /jobs, /batch-runs,
- * /health/scheduler). `jobs` must export BATCH_JOBS (BatchJobsModule.forRoot).
+ * /health/scheduler). Runs BATCH_JOBS (the jobs module, global) together with the jobs of `jobs` (BatchJobsModule).
  */
 @Module({})
 export class SchedulerModule {
@@ -82,12 +85,17 @@ export class SchedulerModule {
         ApiKeyGuard,
         { provide: BatchRunRepository, inject: [PrismaService], useFactory: (prisma: PrismaService) => new BatchRunRepository(prisma) },
         { provide: ScheduleRepository, inject: [PrismaService], useFactory: (prisma: PrismaService) => new ScheduleRepository(prisma) },
-        { provide: JobCatalog, inject: [BATCH_JOBS], useFactory: (registry: BatchJobRegistry) => new JobCatalog(registry) },
+        {
+          provide: ALL_JOBS,
+          inject: [{ token: BATCH_JOBS, optional: true }, { token: SCHEDULER_JOBS, optional: true }],
+          useFactory: (registry?: BatchJobRegistry, extra?: BatchJob[]) => mergeJobRegistries(registry, extra),
+        },
+        { provide: JobCatalog, inject: [ALL_JOBS], useFactory: (registry: BatchJobRegistry) => new JobCatalog(registry) },
         { provide: AdminSchedulesHandler, inject: [ScheduleRepository, BatchRunRepository, JobCatalog], useFactory: (s: ScheduleRepository, r: BatchRunRepository, j: JobCatalog) => new AdminSchedulesHandler(s, r, j) },
         { provide: AdminRunsHandler, inject: [BatchRunRepository, JobCatalog], useFactory: (r: BatchRunRepository, j: JobCatalog) => new AdminRunsHandler(r, j) },
         {
           provide: SchedulerLoop,
-          inject: [ScheduleRepository, BatchRunRepository, BATCH_JOBS],
+          inject: [ScheduleRepository, BatchRunRepository, ALL_JOBS],
           useFactory: (schedules: ScheduleRepository, runs: BatchRunRepository, registry: BatchJobRegistry) =>
             new SchedulerLoop(new FireDueSchedulesHandler(schedules, settings.misfireGraceMs), runs, new ExecuteRunHandler(runs, registry, { owner, leaseMs: settings.leaseMs }), {
               owner,
