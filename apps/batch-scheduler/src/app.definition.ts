@@ -1,5 +1,9 @@
-import { defineApp } from '@junction/platform';
+import { IntegrationsModule } from '@junction/integrations';
+import { defineApp, ResilienceModule } from '@junction/platform';
+import { SecurityModule } from '@junction/security';
 import { envSchema } from './config/env';
+import { FilesModule } from './files/files.module';
+import { JobsModule, SYNC_AND_CSV_JOBS } from './jobs/jobs.module';
 import { SchedulerModule } from './leader/scheduler.module';
 import { BatchJobsModule } from './registry/batch-jobs.module';
 import { RetentionBatchJob } from './retention/retention.job';
@@ -20,6 +24,11 @@ export const batchScheduler = defineApp({
     const retention = RetentionModule.forRoot(env);
     return [
       retention,
+      // The sync, CSV and reconciliation jobs: provider reads through the pipelines, on the tenant's connection with a KEK.
+      ResilienceModule.forRoot({ tenantId: env.TENANT_ID, overrides: env.PROVIDER_POLICY_OVERRIDES }),
+      ...(env.JUNCTION_KEK ? [SecurityModule.forRoot({ kek: env.JUNCTION_KEK }), IntegrationsModule.forRoot()] : []),
+      JobsModule.forRoot(env),
+      FilesModule.forRoot(),
       SchedulerModule.forRoot(
         {
           databaseUrl: env.DATABASE_URL!,
@@ -30,7 +39,7 @@ export const batchScheduler = defineApp({
           concurrency: env.BATCH_RUN_CONCURRENCY,
           leaseMs: env.BATCH_RUN_LEASE_SECONDS * 1_000,
         },
-        BatchJobsModule.forRoot({ imports: [retention], jobs: [RetentionBatchJob] }),
+        BatchJobsModule.forRoot({ imports: [retention], jobs: [RetentionBatchJob, ...SYNC_AND_CSV_JOBS] }),
       ),
     ];
   },

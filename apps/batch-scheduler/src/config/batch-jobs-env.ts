@@ -26,7 +26,8 @@ export const batchJobsEnvShape = {
   JUNCTION_KEK: z.string().refine(isKeyRing, `must be ${KEK_FORMAT} (id: letters, digits, ".", "_" or "-"; ids unique)`).optional(),
 };
 
-type BatchJobsEnvInput = { [K in keyof typeof batchJobsEnvShape]: z.infer<(typeof batchJobsEnvShape)[K]> };
+const batchJobsEnvObject = z.object(batchJobsEnvShape);
+type BatchJobsEnvInput = z.infer<typeof batchJobsEnvObject>;
 export type BatchJobsEnv = BatchJobsEnvInput & { TENANT_ID: string };
 
 export function refineBatchJobsEnv(env: Partial<BatchJobsEnvInput>, ctx: z.RefinementCtx): void {

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { baseEnvSchema, envBoolean, refineBaseEnv } from '@junction/platform';
+import { batchJobsEnvShape, refineBatchJobsEnv } from './batch-jobs-env';
 import { refineRetentionEnv, retentionEnvShape } from './retention-env';
 
 export const envSchema = baseEnvSchema
   .extend({
     ...retentionEnvShape,
+    ...batchJobsEnvShape,
     /** false: this replica never runs the retention job (another one, or `junction retention run` from cron, does). */
     RETENTION_ENABLED: envBoolean.default(true),
     /** Minutes between two retention runs of this replica (only the one holding the advisory lock works). */
@@ -25,5 +27,6 @@ export const envSchema = baseEnvSchema
   .superRefine((env, ctx) => {
     refineBaseEnv(env, ctx);
     refineRetentionEnv(env, ctx);
+    refineBatchJobsEnv(env, ctx);
   });
 export type Env = z.infer<typeof envSchema>;

@@ -1,13 +1,13 @@
-import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
 import { ConnectionResolver } from '@junction/integrations';
 import { PostgresRateLimiter, PrismaService } from '@junction/persistence';
 import { ResiliencePipelines } from '@junction/resilience';
 import type { BatchJobsEnv } from '../config/batch-jobs-env';
 import { BatchFileRepository } from '../files/batch-file.repository';
-import { BATCH_JOBS, type BatchJob, type BatchJobRegistry } from './batch-job';
+import type { BatchJob } from './batch-job';
 import { CsvExportJob } from './csv-export/csv-export.job';
 import { CsvImportJob } from './csv-import/csv-import.job';
-import { erpNextClients, crmClients } from './providers/provider-clients';
+import { crmClients, erpNextClients } from './providers/provider-clients';
 import { CrmReader, ErpNextReader } from './providers/provider-readers';
 import { ReconcileCustomersJob } from './reconcile/reconcile-customers.job';
 import { BatchCommandsRepository } from './shared/batch-commands.repository';
@@ -16,10 +16,14 @@ import { CommandPacer } from './shared/command-pacer';
 import { ErpStockSyncJob } from './sync/erp-stock-sync.job';
 import { RedditMonitorSyncJob } from './sync/reddit-monitor-sync.job';
 
+/** The sync, CSV and reconciliation jobs, for BatchJobsModule's registry (app.definition lists them with retention). */
+export const SYNC_AND_CSV_JOBS: ReadonlyArray<Type<BatchJob>> = [ErpStockSyncJob, RedditMonitorSyncJob, CsvImportJob, CsvExportJob, ReconcileCustomersJob] as unknown as ReadonlyArray<Type<BatchJob>>;
+
 /**
- * The batch jobs (BATCH_JOBS, read by the scheduler's runner and admin API): erp.stock.sync, reddit.monitor.sync,
- * csv.import, csv.export, reconcile.customers. Needs ResilienceModule (provider reads) and, for connections,
- * IntegrationsModule (ConnectionResolver) imported by the app.
+ * What the sync, CSV and reconciliation jobs need: the paced, at-most-once path to the outbox (BatchPublishing), the
+ * provider readers (export, reconciliation: the tenant's connection through the resilience pipeline), batch files.
+ * Needs ResilienceModule and, for connections, IntegrationsModule (ConnectionResolver) imported by the app. Global, so
+ * the job classes (instantiated by BatchJobsModule) and FilesModule find these without importing it.
  */
 @Module({})
 export class JobsModule {
@@ -42,21 +46,7 @@ export class JobsModule {
         inject: [ResiliencePipelines, resolver],
         useFactory: (pipelines: ResiliencePipelines, connections?: ConnectionResolver) => new CrmReader(crmClients(env, env.JUNCTION_KEK ? connections : undefined), pipelines),
       },
-      ErpStockSyncJob,
-      RedditMonitorSyncJob,
-      CsvImportJob,
-      { provide: CsvExportJob, inject: [ErpNextReader, BatchFileRepository], useFactory: (erp: ErpNextReader, files: BatchFileRepository) => new CsvExportJob(erp, files, options) },
-      {
-        provide: ReconcileCustomersJob,
-        inject: [ErpNextReader, CrmReader, BatchPublishing],
-        useFactory: (erp: ErpNextReader, crm: CrmReader, publishing: BatchPublishing) => new ReconcileCustomersJob(erp, crm, publishing, options),
-      },
-      {
-        provide: BATCH_JOBS,
-        inject: [ErpStockSyncJob, RedditMonitorSyncJob, CsvImportJob, CsvExportJob, ReconcileCustomersJob],
-        useFactory: (...jobs: BatchJob<never>[]): BatchJobRegistry => new Map(jobs.map((job) => [job.name, job as unknown as BatchJob])),
-      },
     ];
-    return { module: JobsModule, providers, exports: [BATCH_JOBS, BATCH_JOBS_OPTIONS, BatchFileRepository] };
+    return { module: JobsModule, global: true, providers, exports: [BATCH_JOBS_OPTIONS, BatchPublishing, BatchFileRepository, ErpNextReader, CrmReader] };
   }
 }

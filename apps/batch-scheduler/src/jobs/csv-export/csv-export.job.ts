@@ -1,12 +1,13 @@
 import { once } from 'node:events';
+import { Inject, Injectable } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
 import { z } from 'zod';
-import { type BatchFileRepository } from '../../files/batch-file.repository';
+import { BatchFileRepository } from '../../files/batch-file.repository';
 import type { BatchJob, BatchJobContext, BatchJobResult } from '../batch-job';
 import { IMPORT_COLUMNS } from '../csv-import/csv-columns';
 import { batchCommandId } from '../shared/command-id';
-import type { BatchJobsOptions } from '../shared/batch-publishing';
-import type { ErpCustomerRow, ErpNextReader } from '../providers/provider-readers';
+import { BATCH_JOBS_OPTIONS, type BatchJobsOptions } from '../shared/batch-publishing';
+import { ErpNextReader, type ErpCustomerRow } from '../providers/provider-readers';
 
 export const csvExportParams = z.strictObject({
   /** The file's name (default `customers-<date>.csv`). */
@@ -32,6 +33,7 @@ const cursorSchema = z.object({ rows: z.number().int().min(0) });
  * and only rows beyond them are counted again — and the file is written once, at the end, under an id derived from
  * the run, so a run that dies after writing it replaces it on restart instead of leaving a second file.
  */
+@Injectable()
 export class CsvExportJob implements BatchJob<CsvExportParams> {
   readonly name = 'csv.export';
   readonly description = 'CSV export: every ERPNext customer (paged) into a batch file, columns as csv.import takes them';
@@ -40,7 +42,7 @@ export class CsvExportJob implements BatchJob<CsvExportParams> {
   constructor(
     private readonly erpnext: ErpNextReader,
     private readonly files: BatchFileRepository,
-    private readonly options: Pick<BatchJobsOptions, 'pageSize'>,
+    @Inject(BATCH_JOBS_OPTIONS) private readonly options: Pick<BatchJobsOptions, 'pageSize'>,
   ) {}
 
   async run(context: BatchJobContext<CsvExportParams>): Promise<BatchJobResult> {

@@ -1,11 +1,12 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { createMessage, crmLeadCreate, type AnyMessage } from '@junction/contracts';
 import { collectPages } from '@junction/connectors/crm';
 import { z } from 'zod';
 import type { BatchJob, BatchJobContext, BatchJobResult, BatchProgress } from '../batch-job';
-import type { BatchPublishing, BatchJobsOptions } from '../shared/batch-publishing';
+import { BATCH_JOBS_OPTIONS, BatchPublishing, type BatchJobsOptions } from '../shared/batch-publishing';
 import { batchCommandId } from '../shared/command-id';
 import type { BatchItem, PublishCursor } from '../shared/paced-publisher';
-import type { CrmReader, ErpCustomerRow, ErpNextReader } from '../providers/provider-readers';
+import { CrmReader, ErpNextReader, type ErpCustomerRow } from '../providers/provider-readers';
 import { reconcileCustomers, type Finding } from './customer-reconciliation';
 
 export const reconcileCustomersParams = z.strictObject({
@@ -29,6 +30,7 @@ const MAX_PAGES = 10_000;
  * cursor); the findings are sorted, so unchanged data numbers them the same. With `fix`, the leads follow the report,
  * paced to the CRM and published at most once per run (ids from run + e-mail).
  */
+@Injectable()
 export class ReconcileCustomersJob implements BatchJob<ReconcileCustomersParams> {
   readonly name = 'reconcile.customers';
   readonly description = 'ERPNext customers vs CRM contacts by e-mail: missing on either side, name conflicts; optionally create the missing leads';
@@ -38,7 +40,7 @@ export class ReconcileCustomersJob implements BatchJob<ReconcileCustomersParams>
     private readonly erpnext: ErpNextReader,
     private readonly crm: CrmReader,
     private readonly publishing: BatchPublishing,
-    private readonly options: Pick<BatchJobsOptions, 'pageSize' | 'checkpointEvery'>,
+    @Inject(BATCH_JOBS_OPTIONS) private readonly options: Pick<BatchJobsOptions, 'pageSize' | 'checkpointEvery'>,
   ) {}
 
   async run(context: BatchJobContext<ReconcileCustomersParams>): Promise<BatchJobResult> {
