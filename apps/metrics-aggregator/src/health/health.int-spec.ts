@@ -4,7 +4,7 @@ import { ConnectionService } from '@junction/integrations';
 import { MemoryBroker, MemoryTransport } from '@junction/messaging';
 import { parseEnv, startApp, type RunningApp } from '@junction/platform';
 import { formatKeyEntry } from '@junction/security';
-import { createTestDatabase, type TestDatabase } from '@junction/testing';
+import { createTestDatabase, type TestDatabase, waitUntil } from '@junction/testing';
 import { ApiKeyService } from '@junction/webhooks';
 import { metricsAggregator } from '../app.definition';
 import { envSchema } from '../config/env';
@@ -29,6 +29,7 @@ describe('connection health (metrics-aggregator, real Postgres, ERPNext sandbox)
   const apps: RunningApp[] = [];
   let connections: ConnectionService;
   let scheduler: HealthCheckScheduler;
+  let kek: string;
 
   const env = (dbUrl: string, kek: string) =>
     parseEnv(envSchema, { DATABASE_URL: dbUrl, HOST: '127.0.0.1', LOG_LEVEL: 'silent', JUNCTION_KEK: kek, HEALTH_CHECKS_ENABLED: 'false', HEALTH_CHECK_CONCURRENCY: '8' }, 'metrics-aggregator');
@@ -51,7 +52,7 @@ describe('connection health (metrics-aggregator, real Postgres, ERPNext sandbox)
     db = await createTestDatabase();
     sandbox = new ErpNextSandbox({ apiKey: KEY, apiSecret: SECRET });
     ({ url } = await sandbox.start(0));
-    const kek = formatKeyEntry('k1', randomBytes(32));
+    kek = formatKeyEntry('k1', randomBytes(32));
     for (let i = 0; i < 2; i++) apps.push(await startApp(metricsAggregator, env(db.url, kek), { bus: new MemoryTransport(new MemoryBroker()), port: 0 }));
     connections = apps[0]!.app.get(ConnectionService);
     scheduler = apps[0]!.app.get(HealthCheckScheduler);
@@ -141,6 +142,25 @@ describe('connection health (metrics-aggregator, real Postgres, ERPNext sandbox)
     const rows = await db.prisma.connectionHealth.groupBy({ by: ['connectionId'], where: { checkedAt: { gte: since } }, _count: { _all: true } });
     expect(rows.map((r) => [r.connectionId, r._count._all]).sort()).toEqual(ids.map((id) => [id, 1]).sort());
   });
+
+  it('the running loop checks a due connection on its own, with no transaction open while the provider hangs; shutdown waits for that check', async () => {
+    const id = await connect(A, 'erp hanging');
+    await db.prisma.$executeRawUnsafe(`UPDATE "connection" SET "nextHealthCheckAt" = now() + interval '1 hour'`);
+    const looping = await startApp(metricsAggregator, { ...env(db.url, kek), HEALTH_CHECKS_ENABLED: true, HEALTH_CHECK_POLL_MS: 100 }, { bus: new MemoryTransport(new MemoryBroker()), port: 0 });
+    sandbox.faults.set({ hang: true });
+    const before = sandbox.requests.length;
+    await db.prisma.$executeRawUnsafe(`UPDATE "connection" SET "nextHealthCheckAt" = NULL WHERE id = $1::uuid`, id);
+    await waitUntil(async () => sandbox.requests.length > before, 5_000, 'the scheduled check to reach the sandbox');
+    const [open] = await db.prisma.$queryRawUnsafe<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+    );
+    expect(open!.n).toBe(0);
+    // Stopping waits for the check in flight: the probe gives up after the connection's 2 s and the result is recorded.
+    await looping.stop();
+    const last = await db.prisma.connectionHealth.findFirstOrThrow({ where: { connectionId: id }, orderBy: { checkedAt: 'desc' } });
+    expect(last).toMatchObject({ ok: false, errorClass: 'timeout' });
+    expect(await db.prisma.connection.findUniqueOrThrow({ where: { id } })).toMatchObject({ healthStatus: 'degraded', status: 'error' });
+  }, 20_000);
 
   it('GET /health/connections answers the key’s tenant’s connections only; another tenant’s is 404 CONNECTION_NOT_FOUND', async () => {
     const idB = await connect(B, 'erp of b');
