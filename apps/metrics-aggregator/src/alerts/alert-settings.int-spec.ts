@@ -67,6 +67,18 @@ describe('alert rules: tenant settings and concurrent evaluators (real Postgres)
     expect(await db.prisma.alertRule.count({ where: { tenantId: 't-bad' } })).toBe(0);
   });
 
+  it('a retired rule\'s open alert is closed quietly and stored params that no longer validate fall back to the defaults', async () => {
+    const t0 = hourOfItsOwn();
+    await db.prisma.alert.create({ data: { tenantId: 't-legacy', rule: 'cpu_hot', subject: 'x', openKey: 't-legacy|cpu_hot|x', status: 'firing', severity: 'warning', summary: 'old' } });
+    await db.prisma.alertRule.create({ data: { tenantId: 't-legacy', rule: 'failures_burst', params: { threshold: 'many' } } });
+    await recordCalls(db.prisma, 't-legacy', t0, 6, { outcome: 'server' });
+    const report = await evaluate.execute(at(t0, 30_000));
+    expect(report.evaluated).toBe(true);
+    expect(await db.prisma.alert.findFirstOrThrow({ where: { tenantId: 't-legacy', rule: 'cpu_hot' } })).toMatchObject({ status: 'resolved', openKey: null });
+    expect(await db.prisma.alert.findMany({ where: { tenantId: 't-legacy', rule: 'failures_burst' }, select: { status: true, value: true, threshold: true } })).toEqual([{ status: 'firing', value: 6, threshold: 5 }]);
+    expect((await trail(db.prisma, 't-legacy', 'failures_burst')).fired).toHaveLength(1);
+  });
+
   it('two evaluators at once fire once: the advisory lock, and without it the openKey', async () => {
     const t0 = hourOfItsOwn();
     const channels = await addChannels(db.prisma, 't-race');

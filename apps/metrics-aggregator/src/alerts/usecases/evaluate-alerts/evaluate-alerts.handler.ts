@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { type AlertRuleName, type AnyMessage, createMessage, type MessageOf } from '@junction/contracts';
 import type { Tx } from '@junction/persistence';
 import { evaluateRule, type Finding, type TenantSignals, windowFrom } from '../../alert-conditions';
-import { RULE_NAMES, resolveParams, type RuleParams, widestWindowMinutes } from '../../alert-rules';
+import { isRuleName, RULE_NAMES, resolveParams, type RuleParams, widestWindowMinutes } from '../../alert-rules';
 import type { AlertSignalsRepository } from '../../alert-signals.repository';
 import { type AlertRepository, type OpenAlert, openKeyOf } from '../../alert.repository';
 
@@ -78,7 +78,7 @@ export class EvaluateAlertsHandler {
           if (openByKey.has(key)) {
             await this.alerts.touch(key, finding, now);
             report.stillFiring++;
-          } else if (await this.fire(tenantId, finding, now)) {
+          } else if (await this.isolated(key, () => this.fire(tenantId, finding, now))) {
             report.fired++;
           } else {
             report.stillFiring++;
@@ -88,7 +88,7 @@ export class EvaluateAlertsHandler {
     }
     for (const alert of open) {
       if (stillTrue.has(alert.openKey!)) continue;
-      if (await this.resolve(alert, now)) report.resolved++;
+      if (await this.isolated(alert.openKey!, () => this.resolve(alert, now))) report.resolved++;
     }
     if (report.fired + report.resolved > 0) {
       this.events.wake();
@@ -111,6 +111,19 @@ export class EvaluateAlertsHandler {
     return out;
   }
 
+  /**
+   * One transition that fails (a constraint, an alert whose stored fields no longer make a valid event) is logged and
+   * left for the next round; it must not stop the round's other alerts. An outage fails the next query anyway.
+   */
+  private async isolated(key: string, transition: () => Promise<boolean>): Promise<boolean> {
+    try {
+      return await transition();
+    } catch (error: unknown) {
+      this.logger.warn({ message: 'alert transition failed: retried next round', openKey: key, reason: (error as Error).message });
+      return false;
+    }
+  }
+
   /** False when an alert was already open for the key (another evaluator fired it first). */
   private fire(tenantId: string, finding: Finding, now: Date): Promise<boolean> {
     return this.alerts.transaction(async (tx) => {
@@ -125,6 +138,8 @@ export class EvaluateAlertsHandler {
   private resolve(alert: OpenAlert, now: Date): Promise<boolean> {
     return this.alerts.transaction(async (tx) => {
       if (!(await this.alerts.markResolved(tx, alert.id, now))) return false;
+      // A rule this version no longer has (renamed, retired): closed quietly, its event type would not validate.
+      if (!isRuleName(alert.rule)) return true;
       await this.alerts.addDeliveries(tx, alert.id, alert.tenantId, 'resolved');
       const resolved: MessageOf<'ops.alert.resolved'> = createMessage('ops.alert.resolved', { ...fields(alert), resolvedAt: now.toISOString() }, { tenantId: alert.tenantId, occurredAt: now });
       await this.events.enqueue(tx, [resolved]);
