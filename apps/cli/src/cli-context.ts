@@ -30,6 +30,12 @@ import { AlertChannelAdmin } from '../../metrics-aggregator/src/alert-delivery/a
 import { AlertHttpClient } from '../../metrics-aggregator/src/alert-delivery/alert-http.client';
 import { AlertAdmin } from '../../metrics-aggregator/src/alerts/alert.admin';
 import { openBus } from './commands/topology.command';
+import { JobCatalog } from '../../batch-scheduler/src/registry/job-catalog';
+import { jobDescriptors } from '../../batch-scheduler/src/registry/job-descriptors';
+import { BatchRunRepository } from '../../batch-scheduler/src/runs/batch-run.repository';
+import { AdminRunsHandler } from '../../batch-scheduler/src/runs/usecases/admin-runs/admin-runs.handler';
+import { ScheduleRepository } from '../../batch-scheduler/src/schedules/schedule.repository';
+import { AdminSchedulesHandler } from '../../batch-scheduler/src/schedules/usecases/admin-schedules/admin-schedules.handler';
 
 export interface CliRuntime {
   endpoints(): Promise<WebhookEndpointService>;
@@ -54,6 +60,8 @@ export interface CliRuntime {
   alertChannels(): Promise<AlertChannelAdmin>;
   /** Alerts and alert rules (`junction alerts …`): metrics-aggregator's use cases over this database. */
   alerts(): Promise<AlertAdmin>;
+  /** Schedules and batch runs (`junction schedules …`, `junction runs …`), validated against batch-scheduler's jobs. */
+  scheduler(): Promise<{ schedules: AdminSchedulesHandler; runs: AdminRunsHandler }>;
   /** Disconnects and stops an embedded Postgres the CLI started; safe to call when nothing was opened. */
   close(): Promise<void>;
 }
@@ -173,6 +181,12 @@ export function createCliRuntime(env: CliEnv, notice: (line: string) => void = (
       return file === undefined ? undefined : [...fileRing(dataDir, file).keys.keys()];
     },
     bus: openBusOnce,
+    scheduler: async () => {
+      const { prisma } = await open();
+      const runs = new BatchRunRepository(prisma);
+      const jobs = new JobCatalog(jobDescriptors());
+      return { schedules: new AdminSchedulesHandler(new ScheduleRepository(prisma), runs, jobs), runs: new AdminRunsHandler(runs, jobs) };
+    },
     close: async () => {
       closed = true;
       await alertHttp?.onApplicationShutdown();

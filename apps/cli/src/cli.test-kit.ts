@@ -106,6 +106,10 @@ export function fakeRuntime() {
     deadLetters: jest.fn(async () => {
       throw new Error('no database in the unit specs');
     }),
+    // The schedules and runs commands' specs run against a real database (schedules.command.int-spec.ts).
+    scheduler: jest.fn(async () => {
+      throw new Error('no database in the unit specs');
+    }),
     // The alert-channel commands' specs run against a real database (alert-channels.command.int-spec.ts).
     alertChannels: jest.fn(async () => {
       throw new Error('no database in the unit specs');

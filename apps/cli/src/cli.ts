@@ -12,11 +12,13 @@ import { keyCommands } from './commands/keys.command';
 import { outboxCommands } from './commands/outbox.command';
 import { deadLetterCommands } from './commands/dead-letters.command';
 import { retentionCommands } from './commands/retention.command';
+import { runCommands } from './commands/runs.command';
+import { scheduleCommands } from './commands/schedules.command';
 import { topologyCommands } from './commands/topology.command';
 import { type CliEnv, parseCliEnv } from './config/env';
 import { usage } from './usage';
 
-export const COMMANDS: readonly CommandSpec[] = [...endpointCommands, ...connectionCommands, ...apiKeyCommands, ...keyCommands, ...topologyCommands, ...outboxCommands, ...deadLetterCommands, ...alertCommands, ...retentionCommands, ...alertChannelCommands];
+export const COMMANDS: readonly CommandSpec[] = [...endpointCommands, ...connectionCommands, ...apiKeyCommands, ...keyCommands, ...topologyCommands, ...outboxCommands, ...deadLetterCommands, ...alertCommands, ...retentionCommands, ...scheduleCommands, ...runCommands, ...alertChannelCommands];
 
 /** The audit trail's actor for everything done from the command line. */
 export const CLI_ACTOR = 'cli';
@@ -63,6 +65,7 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
       runtime: opened,
       readVariable: (name) => options.env[name],
       readStdin: () => io.readStdin(),
+      progress: (text) => io.stderr(text),
     });
     for (const note of output.notes ?? []) io.stderr(`${note}\n`);
     io.stdout(line.json ? `${JSON.stringify(output.json, null, 2)}\n` : `${output.text.join('\n')}\n`);

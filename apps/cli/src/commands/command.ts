@@ -27,6 +27,8 @@ export interface CommandCall {
   /** The variable `--secret-env NAME` names, from the environment the CLI was started with. */
   readVariable(name: string): string | undefined;
   readStdin(): Promise<string>;
+  /** Live output while a command runs (`runs watch`): goes to stderr, so stdout keeps the final document. */
+  progress(text: string): void;
 }
 
 /** What a command prints: `json` with --json, otherwise `text` lines on stdout; `notes` go to stderr either way. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { JobCatalog } from '../../../registry/job-catalog';
+import type { JobCatalog, JobView } from '../../../registry/job-catalog';
 import { invalidInput } from '../../../schedules/usecases/admin-schedules/admin-schedules.handler';
 import { SchedulerError } from '../../../scheduler.error';
 import { BATCH_RUN_STATUSES, FINAL_STATUSES, type BatchRunRepository, type BatchRunStatus } from '../../batch-run.repository';
@@ -34,9 +34,14 @@ const UUID = z.uuid();
 export class AdminRunsHandler {
   constructor(
     private readonly runs: BatchRunRepository,
-    private readonly jobs: JobCatalog,
+    private readonly catalog: JobCatalog,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  /** The jobs runs and schedules can name, with their params' JSON Schema. */
+  jobs(): JobView[] {
+    return this.catalog.list();
+  }
 
   async list(tenantId: string, query: unknown): Promise<RunView[]> {
     const parsed = listRunsQuerySchema.safeParse(query ?? {});
@@ -65,7 +70,7 @@ export class AdminRunsHandler {
   async start(tenantId: string, body: unknown): Promise<RunView> {
     const parsed = startRunSchema.safeParse(body ?? {});
     if (!parsed.success) throw invalidInput(parsed.error);
-    const params = this.jobs.validate(parsed.data.job, parsed.data.params);
+    const params = this.catalog.validate(parsed.data.job, parsed.data.params);
     const run = await this.runs.create({ tenantId, job: parsed.data.job, params });
     return toRunView(run, 0, this.now());
   }
