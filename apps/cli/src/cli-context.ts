@@ -32,6 +32,7 @@ import { AlertAdmin } from '../../metrics-aggregator/src/alerts/alert.admin';
 import { openBus } from './commands/topology.command';
 import { JobCatalog } from '../../batch-scheduler/src/registry/job-catalog';
 import { jobDescriptors } from '../../batch-scheduler/src/registry/job-descriptors';
+import { BatchFileRepository } from '../../batch-scheduler/src/files/batch-file.repository';
 import { BatchRunRepository } from '../../batch-scheduler/src/runs/batch-run.repository';
 import { AdminRunsHandler } from '../../batch-scheduler/src/runs/usecases/admin-runs/admin-runs.handler';
 import { ScheduleRepository } from '../../batch-scheduler/src/schedules/schedule.repository';
@@ -62,6 +63,8 @@ export interface CliRuntime {
   alerts(): Promise<AlertAdmin>;
   /** Schedules and batch runs (`junction schedules …`, `junction runs …`), validated against batch-scheduler's jobs. */
   scheduler(): Promise<{ schedules: AdminSchedulesHandler; runs: AdminRunsHandler }>;
+  /** batch_file: CSV uploads and exports (`junction batch …`). */
+  batchFiles(): Promise<BatchFileRepository>;
   /** Disconnects and stops an embedded Postgres the CLI started; safe to call when nothing was opened. */
   close(): Promise<void>;
 }
@@ -187,6 +190,7 @@ export function createCliRuntime(env: CliEnv, notice: (line: string) => void = (
       const jobs = new JobCatalog(jobDescriptors());
       return { schedules: new AdminSchedulesHandler(new ScheduleRepository(prisma), runs, jobs), runs: new AdminRunsHandler(runs, jobs) };
     },
+    batchFiles: async () => new BatchFileRepository((await open()).prisma),
     close: async () => {
       closed = true;
       await alertHttp?.onApplicationShutdown();

@@ -110,6 +110,10 @@ export function fakeRuntime() {
     scheduler: jest.fn(async () => {
       throw new Error('no database in the unit specs');
     }),
+    // The batch commands' specs run against a real database (batch.command.int-spec.ts).
+    batchFiles: jest.fn(async () => {
+      throw new Error('no database in the unit specs');
+    }),
     // The alert-channel commands' specs run against a real database (alert-channels.command.int-spec.ts).
     alertChannels: jest.fn(async () => {
       throw new Error('no database in the unit specs');

@@ -12,13 +12,14 @@ import { keyCommands } from './commands/keys.command';
 import { outboxCommands } from './commands/outbox.command';
 import { deadLetterCommands } from './commands/dead-letters.command';
 import { retentionCommands } from './commands/retention.command';
+import { batchCommands } from './commands/batch.command';
 import { runCommands } from './commands/runs.command';
 import { scheduleCommands } from './commands/schedules.command';
 import { topologyCommands } from './commands/topology.command';
 import { type CliEnv, parseCliEnv } from './config/env';
 import { usage } from './usage';
 
-export const COMMANDS: readonly CommandSpec[] = [...endpointCommands, ...connectionCommands, ...apiKeyCommands, ...keyCommands, ...topologyCommands, ...outboxCommands, ...deadLetterCommands, ...alertCommands, ...retentionCommands, ...scheduleCommands, ...runCommands, ...alertChannelCommands];
+export const COMMANDS: readonly CommandSpec[] = [...endpointCommands, ...connectionCommands, ...apiKeyCommands, ...keyCommands, ...topologyCommands, ...outboxCommands, ...deadLetterCommands, ...alertCommands, ...retentionCommands, ...scheduleCommands, ...runCommands, ...batchCommands, ...alertChannelCommands];
 
 /** The audit trail's actor for everything done from the command line. */
 export const CLI_ACTOR = 'cli';
