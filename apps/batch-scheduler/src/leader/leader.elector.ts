@@ -40,6 +40,8 @@ export class LeaderElector {
   private stopped = false;
   private leading = false;
   private leadingSince: Date | null = null;
+  /** Set when leadership was lost: the next try waits longer, so a healthy follower takes over first. */
+  private lostAt = 0;
 
   constructor(
     private readonly options: LeaderElectorOptions,
@@ -80,6 +82,13 @@ export class LeaderElector {
   }
 
   private async step(): Promise<void> {
+    // A replica whose lock connection just failed is the suspect one (its network, its database session): it lets the
+    // followers try first for three retry periods, instead of winning the lock straight back and flapping.
+    const quietUntil = this.lostAt + 3 * this.options.retryMs;
+    if (!this.leading && Date.now() < quietUntil) {
+      this.schedule(quietUntil - Date.now());
+      return;
+    }
     try {
       if (this.leading) await this.check();
       else await this.tryAcquire();
@@ -133,6 +142,7 @@ export class LeaderElector {
 
   private demote(reason: string): void {
     this.leading = false;
+    this.lostAt = Date.now();
     this.leadingSince = null;
     this.logger.warn({ lock: this.options.lockName, reason }, 'scheduler leadership lost');
     this.listener.demoted(reason);
