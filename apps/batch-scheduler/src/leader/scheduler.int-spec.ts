@@ -149,6 +149,26 @@ describe('batch-scheduler leader, ticks and runs (Postgres)', () => {
     await expect(adminRuns.start('t1', { job: 'test.count', params: { items: -1 } })).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
   });
 
+  it('records failures as {code, message}: a stable code of the job as given, anything else JOB_FAILED without its text', async () => {
+    const failing = (name: string, error: Error): BatchJob => ({ name, description: 'fails (test only)', params: z.object({}), run: () => Promise.reject(error) });
+    (registry as Map<string, BatchJob>).set('test.coded', failing('test.coded', Object.assign(new Error('the file has no header row'), { code: 'CSV_EMPTY' })));
+    (registry as Map<string, BatchJob>).set('test.crash', failing('test.crash', new Error('connect failed: postgres://admin:hunter2@db/prod')));
+    const a = startScheduler('A');
+    await waitUntil(() => a.elector.isLeader(), 5_000);
+    const coded = await runs.create({ tenantId: 't1', job: 'test.coded', params: {} });
+    const crash = await runs.create({ tenantId: 't1', job: 'test.crash', params: {} });
+    const unknown = await runs.create({ tenantId: 't1', job: 'test.gone', params: {} });
+    const invalid = await runs.create({ tenantId: 't1', job: 'test.count', params: { items: 'many' } });
+    const ids = [coded.id, crash.id, unknown.id, invalid.id];
+    await waitUntil(async () => (await db.prisma.batchRun.count({ where: { id: { in: ids }, status: 'failed' } })) === 4, 10_000);
+    const error = async (id: string) => (await runs.find(id))?.error as { code: string; message: string };
+    expect(await error(coded.id)).toEqual({ code: 'CSV_EMPTY', message: 'the file has no header row' });
+    expect(await error(crash.id)).toEqual({ code: 'JOB_FAILED', message: 'the job test.crash failed unexpectedly; see the batch-scheduler log' });
+    expect(await error(unknown.id)).toMatchObject({ code: 'UNKNOWN_JOB' });
+    expect(await error(invalid.id)).toMatchObject({ code: 'INVALID_PARAMS', message: expect.stringContaining('items') });
+    expect(JSON.stringify(await runs.find(crash.id))).not.toContain('hunter2');
+  });
+
   it('shutdown releases the run in flight (running, its cursor, no owner) and the next leader resumes it at once', async () => {
     const a = startScheduler('A', 60_000);
     await waitUntil(() => a.elector.isLeader(), 5_000);

@@ -90,7 +90,7 @@ export class ExecuteRunHandler {
       }
       const { code, message } = error as { code?: unknown; message?: unknown };
       const stable = typeof code === 'string' && STABLE_CODE.test(code);
-      if (!stable) this.logger.error({ ...log, reason: (error as Error).message }, 'batch run failed');
+      if (!stable) this.logger.error({ ...log, error: (error as Error).name, reason: scrub(String(message)) }, 'batch run failed');
       await this.settle(run, reason(), { status: 'failed', error: stable ? { code, message: String(message) } : { code: 'JOB_FAILED', message: `the job ${run.job} failed unexpectedly; see the batch-scheduler log` } });
     } finally {
       clearInterval(heartbeat);
@@ -108,4 +108,16 @@ export class ExecuteRunHandler {
     await this.runs.finish(run.id, reason === 'cancelled' ? { ...outcome, status: 'cancelled' } : outcome, owner);
     this.logger.log({ runId: run.id, job: run.job, status: reason === 'cancelled' ? 'cancelled' : outcome.status }, 'batch run finished');
   }
+}
+
+/**
+ * An unexpected error's text for the log: credentials in URLs and `token=…`-style pairs masked, length capped. The
+ * run's stored error never carries it (JOB_FAILED and a generic message).
+ */
+export function scrub(text: string): string {
+  return text
+    .replace(/\/\/[^/\s:@]+:[^@\s]+@/g, '//***@')
+    .replace(/\b(bearer|basic)\s+[^\s,;&"']+/gi, '$1 ***')
+    .replace(/\b(token|password|passwd|secret|api[_-]?key|authorization)\b(\s*[=:]\s*)[^\s,;&"']+/gi, '$1$2***')
+    .slice(0, 500);
 }
