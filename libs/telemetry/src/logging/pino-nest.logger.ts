@@ -36,8 +36,12 @@ export class PinoNestLogger implements LoggerService {
       this.pino[level]({ ...fields, err: message }, message.message);
       return;
     }
-    if (typeof rest[0] === 'string' && rest[0].includes('\n    at ')) fields.stack = rest[0];
-    if (typeof message === 'object' && message !== null) this.pino[level]({ ...fields, ...message });
-    else this.pino[level](fields, String(message));
+    if (typeof rest[0] === 'string' && rest[0].includes('\n    at ')) fields.stack = rest.shift();
+    if (typeof message === 'object' && message !== null) {
+      // `logger.log({ fields }, 'text')`: pino's own order, written through Nest's Logger; the text is the message.
+      const text = typeof rest[0] === 'string' ? rest[0] : undefined;
+      if (text === undefined) this.pino[level]({ ...fields, ...message });
+      else this.pino[level]({ ...fields, ...message }, text);
+    } else this.pino[level](fields, String(message));
   }
 }
