@@ -7,6 +7,7 @@ export { CONNECTION_SECRET_PURPOSE, ConnectionSecretStore, connectionSecretSchem
 // Catalog and connections (admin API, CLI)
 export { INTEGRATION_TYPE_DEFINITIONS, INTEGRATION_TYPES, IntegrationCatalog, LINKEDIN_OAUTH_DEFAULTS } from './catalog/integration-catalog';
 export type { IntegrationTypeSearch, IntegrationTypeView } from './catalog/integration-catalog';
+export { ConnectionProbe } from './connections/connection-probe';
 export { ConnectionService } from './connections/connection.service';
 export type { ConnectResult } from './connections/connection.service';
 export {

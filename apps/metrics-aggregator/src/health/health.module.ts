@@ -1,12 +1,11 @@
 import { type DynamicModule, Injectable, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { ConnectionResolver, ConnectionTester } from '@junction/integrations';
+import { ConnectionProbe, ConnectionResolver, ConnectionTester } from '@junction/integrations';
 import { ApiKeyGuard, ApiKeyService } from '@junction/webhooks';
 import { AggregatorRegistry } from '../prometheus/prometheus.registry';
 import { ConnectionHealthCheckRepository } from './connection-health.repository';
 import { ConnectionHealthViewRepository } from './connection-health-view.repository';
 import { registerConnectionHealthGauge } from './connection-health.gauge';
-import { ConnectionProbeClient } from './connection-probe.client';
 import { HealthCheckScheduler, type HealthSchedule } from './health-check.scheduler';
 import { HealthController } from './health.controller';
 import { GetConnectionHealthHandler, type HealthViewSettings } from './usecases/get-connection-health/get-connection-health.handler';
@@ -58,7 +57,7 @@ export class HealthModule {
           provide: HealthCheckScheduler,
           inject: [ConnectionHealthCheckRepository, { token: ConnectionResolver, optional: true }, { token: ConnectionTester, optional: true }],
           useFactory: (repository: ConnectionHealthCheckRepository, resolver?: ConnectionResolver, tester?: ConnectionTester) => {
-            const probe = resolver && tester ? new ConnectionProbeClient(resolver, tester) : undefined;
+            const probe = resolver && tester ? new ConnectionProbe(resolver, tester) : undefined;
             if (!probe && options.schedule.enabled) new Logger(HealthModule.name).warn('scheduled connection health checks are off: they need JUNCTION_KEK (the key ring connection secrets are sealed with)');
             const handler = new RunHealthCheckHandler(repository, probe ?? unavailableProbe(), options.checks);
             return new HealthCheckScheduler(repository, handler, { ...options.schedule, enabled: options.schedule.enabled && probe !== undefined });
@@ -70,6 +69,6 @@ export class HealthModule {
   }
 }
 
-function unavailableProbe(): ConnectionProbeClient {
-  return { test: () => Promise.reject(new Error('connection tests are not available in this process (JUNCTION_KEK is not set)')) } as unknown as ConnectionProbeClient;
+function unavailableProbe(): ConnectionProbe {
+  return { test: () => Promise.reject(new Error('connection tests are not available in this process (JUNCTION_KEK is not set)')) } as unknown as ConnectionProbe;
 }

@@ -15,6 +15,7 @@ import { IntegrationCatalog, type IntegrationTypeView } from '../catalog/integra
 import { OAuthTokenManager } from '../oauth/oauth-token.manager';
 import { ConnectionTester } from '../probes/connection.tester';
 import { ConnectionResolver } from '../resolve/connection.resolver';
+import { ConnectionProbe } from './connection-probe';
 import { ConnectionSecretStore } from './connection-secret.store';
 import { connectionCreateSchema, connectionListQuerySchema, connectionUpdateSchema, credentialRotateSchema, healthQuerySchema, logsQuerySchema, parseInput } from './connection.schemas';
 import { type AuthMethod, AuthMethods, ConnectionError, type ConnectionEventType, type ConnectionSecret, type ConnectionStatus, type ConnectionTestResult } from './connection.types';
@@ -219,16 +220,7 @@ export class ConnectionService {
   /** The probe, outside any transaction. Opening the connection can fail for reasons an operator must see as a result. */
   private async runTest(row: Connection): Promise<ConnectionTestResult> {
     if (!this.resolver || !this.tester) throw new Error('connection tests are not available in this process (ConnectionResolver/ConnectionTester not provided)');
-    const started = performance.now();
-    let resolved;
-    try {
-      resolved = await this.resolver.open(row);
-    } catch (error: unknown) {
-      if (!(error instanceof ConnectionError)) throw error;
-      return { ok: false, latencyMs: Math.round(performance.now() - started), capabilities: [], errorClass: error.code === 'REAUTH_REQUIRED' ? 'auth' : 'config', message: error.message };
-    }
-    // The connection's own timeout when its config has one; otherwise the tester's default.
-    return this.tester.test(resolved, { timeoutMs: typeof resolved.config.timeoutMs === 'number' ? resolved.config.timeoutMs : undefined });
+    return new ConnectionProbe(this.resolver, this.tester).test(row);
   }
 
   private async recordTest(tx: Tx, actor: ActorContext, row: Connection, test: ConnectionTestResult, now: Date): Promise<void> {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
+import type { ConnectionProbe } from '@junction/integrations';
 import type { ConnectionHealthCheckRepository, RecordedCheck } from '../../connection-health.repository';
-import type { ConnectionProbeClient } from '../../connection-probe.client';
 import { evaluateHealth, type HealthThresholds } from '../../health-status.rules';
 
 export interface HealthCheckSettings extends HealthThresholds {
@@ -17,7 +17,7 @@ export class RunHealthCheckHandler {
 
   constructor(
     private readonly repository: ConnectionHealthCheckRepository,
-    private readonly probe: ConnectionProbeClient,
+    private readonly probe: ConnectionProbe,
     private readonly settings: HealthCheckSettings,
     private readonly now: () => Date = () => new Date(),
   ) {}
