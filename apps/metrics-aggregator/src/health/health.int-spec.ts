@@ -147,17 +147,23 @@ describe('connection health (metrics-aggregator, real Postgres, ERPNext sandbox)
     const id = await connect(A, 'erp hanging');
     await db.prisma.$executeRawUnsafe(`UPDATE "connection" SET "nextHealthCheckAt" = now() + interval '1 hour'`);
     const looping = await startApp(metricsAggregator, { ...env(db.url, kek), HEALTH_CHECKS_ENABLED: true, HEALTH_CHECK_POLL_MS: 100 }, { bus: new MemoryTransport(new MemoryBroker()), port: 0 });
-    sandbox.faults.set({ hang: true });
-    const before = sandbox.requests.length;
-    await db.prisma.$executeRawUnsafe(`UPDATE "connection" SET "nextHealthCheckAt" = NULL WHERE id = $1::uuid`, id);
-    await waitUntil(async () => sandbox.requests.length > before, 5_000, 'the scheduled check to reach the sandbox');
-    // A transaction around the hanging probe would sit idle since the request left; the app's other loops (outbox relay,
-    // alert deliveries) open transactions of a few ms, which a bare count catches now and then (a CI run did).
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    const [open] = await db.prisma.$queryRawUnsafe<Array<{ n: number }>>(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%' AND state_change < now() - interval '400 milliseconds'`,
-    );
-    expect(open!.n).toBe(0);
+    try {
+      sandbox.faults.set({ hang: true });
+      const before = sandbox.requests.length;
+      await db.prisma.$executeRawUnsafe(`UPDATE "connection" SET "nextHealthCheckAt" = NULL WHERE id = $1::uuid`, id);
+      await waitUntil(async () => sandbox.requests.length > before, 5_000, 'the scheduled check to reach the sandbox');
+      // A transaction around the hanging probe would sit idle since the request left; the app's other loops (outbox relay,
+      // alert deliveries) open transactions of a few ms, which a bare count catches now and then (a CI run did).
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      const [open] = await db.prisma.$queryRawUnsafe<Array<{ n: number }>>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%' AND state_change < now() - interval '400 milliseconds'`,
+      );
+      expect(open!.n).toBe(0);
+    } catch (error) {
+      // A failed assertion must not leave the app's loops running: they would keep Jest from exiting.
+      await looping.stop();
+      throw error;
+    }
     // Stopping waits for the check in flight: the probe gives up after the connection's 2 s and the result is recorded.
     await looping.stop();
     const last = await db.prisma.connectionHealth.findFirstOrThrow({ where: { connectionId: id }, orderBy: { checkedAt: 'desc' } });
