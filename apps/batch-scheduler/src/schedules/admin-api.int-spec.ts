@@ -1,9 +1,6 @@
-import { MemoryBroker, MemoryTransport } from '@junction/messaging';
-import { parseEnv, startApp, type RunningApp } from '@junction/platform';
+import type { RunningApp } from '@junction/platform';
 import { createTestDatabase, waitUntil, type TestDatabase } from '@junction/testing';
-import { ApiKeyService } from '@junction/webhooks';
-import { batchScheduler } from '../app.definition';
-import { envSchema } from '../config/env';
+import { startRunningScheduler } from '../testing/running-scheduler.fixture';
 
 const TENANT = 'tenant-batch';
 
@@ -16,15 +13,7 @@ describe('batch-scheduler admin API (real Postgres)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const env = parseEnv(
-      envSchema,
-      { DATABASE_URL: db.url, HOST: '127.0.0.1', LOG_LEVEL: 'silent', RETENTION_ENABLED: 'false', SCHEDULER_TICK_MS: '100', SCHEDULER_LEADER_RETRY_MS: '200' },
-      'batch-scheduler',
-    );
-    app = await startApp(batchScheduler, env, { bus: new MemoryTransport(new MemoryBroker()), port: 0 });
-    const keys = app.app.get(ApiKeyService);
-    key = (await keys.create({ tenantId: TENANT, actor: 'test' }, { name: 'batch admin', scopes: ['admin'] })).key;
-    otherKey = (await keys.create({ tenantId: 'someone-else', actor: 'test' }, { name: 'other', scopes: ['admin'] })).key;
+    ({ app, key, otherKey } = await startRunningScheduler(db, TENANT));
   }, 60_000);
   afterAll(async () => {
     await app?.stop();
