@@ -42,7 +42,9 @@ export type { NewApiKeyRow } from './api-key/api-key.repository';
 export { InboxRepository } from './inbox/inbox.repository';
 export type { InboxEntry } from './inbox/inbox.repository';
 export { RETENTION_TARGETS, RetentionRepository } from './retention/retention.repository';
-export type { Exclusive, RetentionSession, RetentionTarget } from './retention/retention.repository';
+export type { RetentionSession, RetentionTarget } from './retention/retention.repository';
+export { withSessionLock } from './locks/session-lock';
+export type { Exclusive } from './locks/session-lock';
 
 // Integration system: catalog, connections, event log, health, OAuth (libs/integrations)
 export { IntegrationTypeRepository } from './connection/integration-type.repository';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Alert, type AlertRule, Prisma, PrismaService, type Tx } from '@junction/persistence';
+import { type Alert, type AlertRule, type Exclusive, Prisma, PrismaService, type Tx, withSessionLock } from '@junction/persistence';
 import type { Finding } from './alert-conditions';
 
 /** The session advisory lock one evaluation round holds: one evaluator at a time across replicas. */
@@ -30,33 +30,9 @@ export class AlertRepository {
     return this.prisma.transaction(fn);
   }
 
-  /**
-   * Runs `work` while this session holds the evaluation lock, or returns `{ acquired: false }` at once when another
-   * evaluator holds it. A session lock on a dedicated connection: if the process dies, Postgres releases it; a
-   * connection whose unlock failed is destroyed rather than pooled still holding it.
-   */
-  async exclusive<T>(work: () => Promise<T>): Promise<{ acquired: true; value: T } | { acquired: false }> {
-    const client = await this.prisma.pool.connect();
-    let destroy: Error | undefined;
-    try {
-      const { rows } = await client.query<{ acquired: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS acquired', [EVALUATION_LOCK]);
-      if (rows[0]?.acquired !== true) return { acquired: false };
-      try {
-        return { acquired: true, value: await work() };
-      } finally {
-        try {
-          const unlocked = await client.query<{ released: boolean }>('SELECT pg_advisory_unlock(hashtext($1)) AS released', [EVALUATION_LOCK]);
-          if (unlocked.rows[0]?.released !== true) destroy = new Error('the alert evaluation lock was not held at unlock');
-        } catch (error: unknown) {
-          destroy = error as Error;
-        }
-      }
-    } catch (error: unknown) {
-      destroy ??= error as Error;
-      throw error;
-    } finally {
-      client.release(destroy);
-    }
+  /** Runs `work` holding the evaluation lock (withSessionLock), or `{ acquired: false }` at once when another evaluator holds it. */
+  exclusive<T>(work: () => Promise<T>): Promise<Exclusive<T>> {
+    return withSessionLock(this.prisma.pool, EVALUATION_LOCK, () => work());
   }
 
   // --- rule settings

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
+import { type Exclusive, withSessionLock } from '../locks/session-lock';
 import { PrismaService } from '../prisma/prisma.service';
 
 /**
@@ -86,7 +87,6 @@ export interface RetentionSession {
   countOlder(target: RetentionTarget, cutoff: Date): Promise<number>;
 }
 
-export type Exclusive<T> = { acquired: true; value: T } | { acquired: false };
 
 /**
  * Deletes old rows in bounded batches, and the session-level advisory lock that keeps concurrent runs (replicas of
@@ -96,38 +96,9 @@ export type Exclusive<T> = { acquired: true; value: T } | { acquired: false };
 export class RetentionRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /**
-   * Runs `work` on one dedicated connection that holds `pg_try_advisory_lock(hashtext(lockName))`, or resolves
-   * `{ acquired: false }` at once when another session holds it. The lock belongs to that connection: if the
-   * process dies or the connection drops, Postgres releases it. A connection whose unlock failed is destroyed,
-   * never returned to the pool still holding the lock.
-   */
-  async exclusive<T>(lockName: string, work: (session: RetentionSession) => Promise<T>): Promise<Exclusive<T>> {
-    const client = await this.prisma.pool.connect();
-    // Set when the connection may still hold the lock (or is broken): it is then destroyed, not pooled.
-    let destroy: Error | undefined;
-    try {
-      let acquired: boolean;
-      try {
-        acquired = (await client.query<{ acquired: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS acquired', [lockName])).rows[0]?.acquired === true;
-      } catch (error: unknown) {
-        destroy = error as Error;
-        throw error;
-      }
-      if (!acquired) return { acquired: false };
-      try {
-        return { acquired: true, value: await work(session(client)) };
-      } finally {
-        try {
-          const { rows } = await client.query<{ released: boolean }>('SELECT pg_advisory_unlock(hashtext($1)) AS released', [lockName]);
-          if (rows[0]?.released !== true) destroy = new Error(`advisory lock ${lockName} was not held at unlock`);
-        } catch (error: unknown) {
-          destroy = error as Error;
-        }
-      }
-    } finally {
-      client.release(destroy);
-    }
+  /** Runs `work` holding the session advisory lock `lockName` (withSessionLock), or `{ acquired: false }` at once. */
+  exclusive<T>(lockName: string, work: (session: RetentionSession) => Promise<T>): Promise<Exclusive<T>> {
+    return withSessionLock(this.prisma.pool, lockName, (client) => work(session(client)));
   }
 
   /** A session without the lock, on pooled connections: for counting (dry runs), never for deleting. */
