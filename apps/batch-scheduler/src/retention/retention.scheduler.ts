@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { IntervalLoop } from '@junction/platform';
 import { RunRetentionHandler } from './usecases/run-retention/run-retention.handler';
 
 export const RETENTION_SCHEDULE = Symbol('RETENTION_SCHEDULE');
@@ -17,43 +18,31 @@ export interface RetentionSchedule {
 @Injectable()
 export class RetentionScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RetentionScheduler.name);
-  private readonly stop = new AbortController();
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly loop: IntervalLoop;
 
   constructor(
     private readonly retention: RunRetentionHandler,
-    @Inject(RETENTION_SCHEDULE) private readonly schedule: RetentionSchedule,
-  ) {}
+    @Inject(RETENTION_SCHEDULE) schedule: RetentionSchedule,
+  ) {
+    this.loop = new IntervalLoop(
+      { firstDelayMs: schedule.firstRunDelayMs, intervalMs: schedule.intervalMs },
+      (signal) => this.runOnce(signal),
+      // The next interval tries again; a database outage must not stop the schedule.
+      (error) => this.logger.warn({ reason: (error as Error).message }, 'retention run failed'),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.arm(this.schedule.firstRunDelayMs);
+    this.loop.start();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stop.abort();
-    clearTimeout(this.timer);
-    await this.running;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 
-  private arm(delayMs: number): void {
-    if (this.stop.signal.aborted) return;
-    this.timer = setTimeout(() => {
-      this.running = this.runOnce().finally(() => {
-        this.running = undefined;
-        this.arm(this.schedule.intervalMs);
-      });
-    }, delayMs);
-  }
-
-  private async runOnce(): Promise<void> {
-    try {
-      const report = await this.retention.execute({ signal: this.stop.signal });
-      const rows = report.targets.reduce((sum, t) => sum + t.rows, 0);
-      if (report.status !== 'locked') this.logger.log({ status: report.status, rows, tookMs: report.tookMs }, 'retention run finished');
-    } catch (error: unknown) {
-      // The next interval tries again; a database outage must not stop the schedule.
-      this.logger.warn({ reason: (error as Error).message }, 'retention run failed');
-    }
+  private async runOnce(signal: AbortSignal): Promise<void> {
+    const report = await this.retention.execute({ signal });
+    const rows = report.targets.reduce((sum, t) => sum + t.rows, 0);
+    if (report.status !== 'locked') this.logger.log({ status: report.status, rows, tookMs: report.tookMs }, 'retention run finished');
   }
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { IntervalLoop } from '@junction/platform';
 import { EvaluateAlertsHandler } from './usecases/evaluate-alerts/evaluate-alerts.handler';
 
 export const ALERT_EVALUATION_SETTINGS = Symbol('ALERT_EVALUATION_SETTINGS');
@@ -16,41 +17,26 @@ export interface AlertEvaluationSettings {
 @Injectable()
 export class AlertEvaluationLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(AlertEvaluationLoop.name);
-  private stopped = false;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly loop: IntervalLoop;
 
   constructor(
-    private readonly evaluate: EvaluateAlertsHandler,
+    evaluate: EvaluateAlertsHandler,
     @Inject(ALERT_EVALUATION_SETTINGS) private readonly settings: AlertEvaluationSettings,
-  ) {}
+  ) {
+    this.loop = new IntervalLoop(
+      { firstDelayMs: settings.intervalMs, intervalMs: settings.intervalMs },
+      async () => {
+        await evaluate.execute();
+      },
+      (error) => this.logger.warn({ message: 'alert evaluation round failed', reason: (error as Error).message }),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    if (this.settings.intervalMs > 0) this.arm(this.settings.intervalMs);
+    if (this.settings.intervalMs > 0) this.loop.start();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private arm(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.runOnce().finally(() => {
-        this.running = undefined;
-        this.arm(this.settings.intervalMs);
-      });
-    }, delayMs);
-    this.timer.unref();
-  }
-
-  private async runOnce(): Promise<void> {
-    try {
-      await this.evaluate.execute();
-    } catch (error: unknown) {
-      this.logger.warn({ message: 'alert evaluation round failed', reason: (error as Error).message });
-    }
+  beforeApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 }
